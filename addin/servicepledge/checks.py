@@ -1,0 +1,73 @@
+"""Table-specific plausibility checks run right after a table is typed.
+
+Each marks the unusable cells in `Loaded.bad` and lists them as data issues, so the KPIs leave the
+row out only of the figures that need that cell.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .tables import Issues, Loaded, order_check
+
+SEVERITY = {"minor": "minor", "major": "major", "轻微": "minor", "重大": "major", "一般": "minor",
+            "严重": "major", "轻": "minor", "重": "major"}
+
+
+def _flag(loaded: Loaded, mask: pd.Series, col: str, problem: str, issues: Issues) -> None:
+    if mask.any():
+        loaded.bad.loc[mask, col] = True
+        issues.add_many(loaded.table.name, loaded.df.loc[mask, "_row"], loaded.header(col), problem)
+
+
+def _tickets(t: Loaded, issues: Issues) -> None:
+    order_check(t, "opened_at", ["first_response_at", "initial_solution_at", "resolved_at"], issues)
+    order_check(t, "resolved_at", ["followed_up_at"], issues)
+    sat = t.df["satisfaction"]
+    _flag(t, sat.notna() & ((sat < 1) | (sat > 5)), "satisfaction", "satisfaction must be between 1 and 5", issues)
+    fee = t.df["service_fee"]
+    _flag(t, fee.notna() & (fee < 0), "service_fee", "negative service fee", issues)
+
+
+def _complaints(t: Loaded, issues: Issues) -> None:
+    order_check(t, "received_at", ["accepted_at", "progress_at", "final_reply_at"], issues)
+
+
+def _staff(t: Loaded, issues: Issues) -> None:
+    df = t.df
+    _flag(t, df["left_on"].notna() & df["hired_on"].notna() & (df["left_on"] < df["hired_on"]),
+          "left_on", "before the hiring date", issues)
+
+
+def _ledger(t: Loaded, issues: Issues) -> None:
+    amt = t.df["amount"]
+    _flag(t, amt.notna() & (amt < 0), "amount", "negative amount (enter refunds as a separate category "
+          "or correct the sign)", issues)
+
+
+def _budget(t: Loaded, issues: Issues) -> None:
+    y = t.df["year"]
+    _flag(t, y.notna() & ((y != y.round()) | (y < 1900) | (y > 9999)), "year", "not a year", issues)
+    b = t.df["budget"]
+    _flag(t, b.notna() & (b < 0), "budget", "negative budget", issues)
+
+
+def _notices(t: Loaded, issues: Issues) -> None:
+    df = t.df
+    sev = df["severity"].map(lambda v: SEVERITY.get(str(v).strip().lower()), na_action="ignore")
+    _flag(t, df["severity"].notna() & sev.isna(), "severity",
+          "unknown severity (use minor/major or 轻微/重大); it is derived instead", issues)
+    df["severity"] = sev.astype(object)
+    loss = df["direct_loss"]
+    _flag(t, loss.notna() & (loss < 0), "direct_loss", "negative loss", issues)
+    _flag(t, df["remedied_on"].notna() & df["notice_date"].notna() & (df["remedied_on"] < df["notice_date"]),
+          "remedied_on", "before the notice date", issues)
+
+
+CHECKS = {"Tickets": _tickets, "Complaints": _complaints, "Staff": _staff, "FundLedger": _ledger,
+          "FundBudget": _budget, "Notices": _notices}
+
+
+def run_checks(loaded: Loaded, issues: Issues) -> None:
+    fn = CHECKS.get(loaded.table.name)
+    if fn and len(loaded.df):
+        fn(loaded, issues)

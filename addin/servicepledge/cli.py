@@ -1,0 +1,142 @@
+"""`servicepledge` command line: the monthly report without Excel.
+
+Errors are one readable line on stderr and exit code 2 (bad input) — never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_INPUT = 2
+
+
+def _progress():
+    """tqdm on a terminal, nothing otherwise (pipes, CI, --json)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    def wrap(it, desc=""):
+        return tqdm(it, desc=desc, leave=False, file=sys.stderr)
+    return wrap
+
+
+def sample_path() -> Path:
+    """The bundled sample workbook (built on first use when installed without the repository)."""
+    here = Path(__file__).resolve()
+    repo = here.parents[2] / "samples" / "servicepledge-sample.xlsx"
+    if repo.exists():
+        return repo
+    from .sample import build_sample
+    cache = Path.home() / ".cache" / "servicepledge" / "servicepledge-sample.xlsx"
+    if not cache.exists():
+        build_sample(cache)
+    return cache
+
+
+def cmd_report(a) -> int:
+    from .output import to_json, write_report
+    from .reader import read_workbook
+    from .report import compute
+
+    path = Path(a.file) if a.file else sample_path()
+    wb = read_workbook(path, progress=None if a.json else _progress())
+    r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
+                source={"path": str(path), "sha256": wb.sha256})
+    if a.json:
+        sys.stdout.write(to_json(r.doc) + "\n")
+        return 0
+    out = Path(a.output) if a.output else Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"
+    written = write_report(r, out, mask=not a.no_mask, force=a.force, input_path=path)
+    _summary(r, written)
+    if a.pdf:
+        from .pdf import export_pdf
+        pdf = export_pdf(written)
+        print(f"PDF: {pdf}")
+    return 0
+
+
+def _pct(x):
+    return "—" if x is None else f"{x:.1%}"
+
+
+def _summary(r, written: Path) -> None:
+    d = r.doc
+    tu, br, fu = d["turnover"], d["breaches"], d["followup"]
+    lines = [
+        f"servicepledge {d['version']} · period {d['period']} · as of {d['as_of']}",
+        f"  response compliance        {_pct(d['response']['compliance'])}  "
+        f"({d['response']['met']} met, {d['response']['breached']} breached, {d['response']['pending']} pending, "
+        f"{d['response']['at_risk']} at risk)",
+        f"  initial solution           {_pct(d['initial_solution']['compliance'])}",
+        "  complaints accept/progress/final  " + " / ".join(_pct(d['complaints'][m]['compliance'])
+                                                         for m in ("accept", "progress", "final")),
+        f"  turnover rolling {tu['rolling_months']}m        {_pct(tu['rolling_rate'])} (threshold {_pct(tu['threshold'])})"
+        + ("  EXCEEDED" if tu["exceeded"] else ""),
+        f"  follow-up                  {_pct(fu['rate'])} (target {_pct(fu['target'])})",
+        f"  breaches                   {br['minor']} minor, {br['major']} major, {br['overdue']} overdue; "
+        f"fee reductions ¥{br['fee_reduction_total']:,.2f}, compensation ¥{br['compensation_total']:,.2f}",
+        f"  data issues                {len(d['data_issues'])}",
+        f"Report written to {written}",
+    ]
+    print("\n".join(lines))
+
+
+def cmd_template(a) -> int:
+    from .template import write_template
+    out = write_template(Path(a.output), lang=a.lang or "zh", with_sample=a.with_sample, force=a.force)
+    print(f"Template written to {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="servicepledge", description="After-sales service commitment KPIs (服务质量承诺书)")
+    p.add_argument("--version", action="version", version=f"servicepledge {__version__}")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("report", help="compute the monthly report of a service workbook")
+    r.add_argument("file", nargs="?", help="input workbook (.xlsx); default: the bundled sample")
+    r.add_argument("--period", help="month YYYY-MM (default: month of the latest ticket)")
+    r.add_argument("--as-of", dest="as_of", help="moment the report describes, e.g. '2026-10-31 18:00' (default: now)")
+    r.add_argument("--json", action="store_true", help="print the JSON document instead of writing a workbook")
+    r.add_argument("-o", "--output", help="report workbook to write (default: servicepledge-report-PERIOD.xlsx)")
+    r.add_argument("--lang", choices=["zh", "en"], help="labels of the report (default: Terms 'lang', else zh)")
+    r.add_argument("--force", action="store_true", help="replace an existing output file")
+    r.add_argument("--no-mask", dest="no_mask", action="store_true",
+                   help="show personal data (customer, phone, payee) unmasked in the shared sheets")
+    r.add_argument("--pdf", action="store_true", help="also export the report as PDF (needs LibreOffice)")
+    r.set_defaults(fn=cmd_report)
+    t = sub.add_parser("template", help="write the input template workbook")
+    t.add_argument("-o", "--output", default="servicepledge-template.xlsx")
+    t.add_argument("--with-sample", dest="with_sample", action="store_true", help="fill it with the sample data")
+    t.add_argument("--lang", choices=["zh", "en"])
+    t.add_argument("--force", action="store_true", help="replace an existing file")
+    t.set_defaults(fn=cmd_template)
+    return p
+
+
+def main(argv=None) -> int:
+    from .tables import InputError
+    from .terms import TermsError
+    a = parser().parse_args(argv)
+    try:
+        return a.fn(a)
+    except (InputError, TermsError) as e:
+        print(f"servicepledge: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except PermissionError as e:
+        print(f"servicepledge: cannot write {e.filename}: permission denied (is it open in Excel?)", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("servicepledge: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as e:  # last resort: still one line, with a hint to report it
+        print(f"servicepledge: unexpected error ({type(e).__name__}: {e}); please report this with the input file",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The breach register (违约登记) of SPEC section 3: items, notices, severity, deadline, status, remedies."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..period import Period
+from ..tables import Loaded
+from ..worktime import add_days
+from .sla import BREACHED
+
+STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
+COLUMNS = ["ref_id", "source", "reasons", "opened_at", "severity", "notice_id", "notice_date", "deadline",
+           "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
+
+
+def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+    df = tickets.df
+    in_p = period.contains(df["opened_at"]) & tickets.usable("ticket_id", "opened_at")
+    reasons = pd.Series([[] for _ in range(len(df))], index=df.index, dtype=object)
+    for metric in ("response", "initial_solution"):
+        hit = (rows[metric].rows["status"] == BREACHED) & in_p
+        reasons[hit] = reasons[hit].map(lambda r, m=metric: r + [m])
+    bad_q = (df["quality_ok"] == False).fillna(False).astype(bool) & in_p  # noqa: E712 (nullable)
+    reasons[bad_q] = reasons[bad_q].map(lambda r: r + ["quality"])
+    hit = reasons.map(len) > 0
+    return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons[hit],
+                         "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"]})
+
+
+def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+    df = complaints.df
+    in_p = period.contains(df["received_at"]) & complaints.usable("complaint_id", "received_at")
+    reasons = pd.Series([[] for _ in range(len(df))], index=df.index, dtype=object)
+    for metric in ("accept", "progress", "final"):
+        hit = (rows[metric].rows["status"] == BREACHED) & in_p
+        reasons[hit] = reasons[hit].map(lambda r, m=metric: r + [m])
+    hit = reasons.map(len) > 0
+    return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons[hit],
+                         "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
+                         "ticket_link": df.loc[hit, "ticket_id"]})
+
+
+def _latest_notices(notices: Loaded) -> pd.DataFrame:
+    """One notice per ref_id: the latest written notice governs."""
+    df = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
+    return df.sort_values(["notice_date", "_row"]).drop_duplicates("ref_id", keep="last").set_index("ref_id")
+
+
+def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, period: Period,
+             as_of: pd.Timestamp, terms) -> pd.DataFrame:
+    """One row per breach item (columns COLUMNS), ordered by source and id."""
+    items = pd.concat([_ticket_items(tickets, rows, period), _complaint_items(complaints, rows, period)],
+                      ignore_index=True)
+    nd = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
+    extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]
+    extra = extra.drop_duplicates("ref_id")
+    if len(extra):
+        t_ids = tickets.df.set_index("ticket_id")
+        c_ids = complaints.df.set_index("complaint_id")
+        src = extra["ref_id"].map(lambda r: "ticket" if r in t_ids.index else "complaint" if r in c_ids.index
+                                  else "notice")
+        link = extra["ref_id"].map(c_ids["ticket_id"].groupby(level=0).first()).where(src == "complaint")
+        items = pd.concat([items, pd.DataFrame({"ref_id": extra["ref_id"].to_numpy(), "source": src.to_numpy(),
+                                                "reasons": [["notice"] for _ in range(len(extra))],
+                                                "ticket_link": link.to_numpy()})],
+                          ignore_index=True)
+    for col in ("opened_at", "customer", "ticket_link"):
+        if col not in items:
+            items[col] = None
+    latest = _latest_notices(notices)
+    n = latest.reindex(items["ref_id"])
+    n.index = items.index
+    items["notice_id"] = n["notice_id"]
+    items["notice_date"] = n["notice_date"]
+    items["remedied_on"] = n["remedied_on"]
+    items["direct_loss"] = n["direct_loss"]
+    derived = (n["core_obligation_failed"].fillna(False).astype(bool) | (n["direct_loss"].fillna(0) > 0))
+    sev = n["severity"].where(n["severity"].notna(), derived.map({True: "major", False: "minor"}))
+    items["severity"] = sev.where(n["notice_id"].notna(), "minor")
+    items["deadline"] = _deadlines(items, terms)
+    items["status"] = _status(items, as_of)
+    items["service_fee"] = _fees(items, tickets)
+    minor = items["severity"] == "minor"
+    items["fee_reduction"] = (float(terms["minor_fee_reduction_ratio"]) * items["service_fee"]).where(minor, 0.0)
+    items["compensation"] = (float(terms["major_compensation_ratio"]) * items["direct_loss"].fillna(0.0)).where(~minor, 0.0)
+    order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
+    return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
+        COLUMNS + ["ticket_link"]]
+
+
+def _deadlines(items: pd.DataFrame, terms) -> pd.Series:
+    out = pd.Series(pd.NaT, index=items.index, dtype="datetime64[us]")
+    for sev, key in (("minor", "minor_rectify_days"), ("major", "major_solution_days")):
+        m = (items["severity"] == sev) & items["notice_date"].notna()
+        if m.any():
+            out[m] = pd.to_datetime(add_days(items.loc[m, "notice_date"], int(terms[key]), terms)).astype(out.dtype)
+    return out
+
+
+def _status(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    today = as_of.normalize()
+    rem, dl = items["remedied_on"], items["deadline"]
+    st = pd.Series("open", index=items.index, dtype=object)
+    st[rem.isna() & (today > dl)] = "overdue"
+    st[rem.notna() & (rem <= dl)] = "remedied"
+    st[rem.notna() & (rem > dl)] = "remedied_late"
+    st[items["notice_id"].isna()] = "unnotified"
+    return st
+
+
+def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
+    """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
+    fees = tickets.df.loc[tickets.usable("ticket_id", "service_fee")].drop_duplicates("ticket_id") \
+        .set_index("ticket_id")["service_fee"]
+    ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
+    return ticket.map(fees).astype("float64").fillna(0.0)
+
+
+def summary(items: pd.DataFrame) -> dict:
+    sev = items["severity"].value_counts()
+    st = items["status"].value_counts()
+    return {
+        "total": int(len(items)),
+        "minor": int(sev.get("minor", 0)),
+        "major": int(sev.get("major", 0)),
+        "open": int(st.get("open", 0)),
+        "overdue": int(st.get("overdue", 0)),
+        "unnotified": int(st.get("unnotified", 0)),
+        "remedied": int(st.get("remedied", 0)),
+        "remedied_late": int(st.get("remedied_late", 0)),
+        "fee_reduction_total": round(float(items["fee_reduction"].sum()), 2),
+        "compensation_total": round(float(items["compensation"].sum()), 2),
+    }

@@ -1,0 +1,96 @@
+"""Ticket and complaint SLA metrics, and follow-up (SPEC section 3). Each KPI is defined here once."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..period import Period
+from ..tables import Loaded
+from ..terms import PRIORITIES
+from . import sla
+
+# metric -> (table, start column, stop column, target key)
+METRICS = {
+    "response": ("Tickets", "opened_at", "first_response_at", "response_hours"),
+    "initial_solution": ("Tickets", "opened_at", "initial_solution_at", "complex_solution_hours"),
+    "accept": ("Complaints", "received_at", "accepted_at", "complaint_accept_hours"),
+    "progress": ("Complaints", "received_at", "progress_at", "complaint_progress_hours"),
+    "final": ("Complaints", "received_at", "final_reply_at", "complaint_final_hours"),
+}
+TICKET_METRICS = ("response", "initial_solution")
+COMPLAINT_METRICS = ("accept", "progress", "final")
+
+
+def targets(t: Loaded, key: str, terms) -> np.ndarray:
+    """Target hours per row; per-priority overrides for ticket metrics."""
+    if t.table.name != "Tickets":
+        return np.full(len(t.df), float(terms[key]))
+    table = {p: terms.target(key, p) for p in PRIORITIES}
+    return t.df["priority"].map(table).fillna(float(terms[key])).to_numpy(dtype="float64")
+
+
+class MetricRows:
+    """Row-level statuses of one metric, for one as_of; any period is a filter on it."""
+
+    def __init__(self, t: Loaded, metric: str, as_of: pd.Timestamp, terms):
+        _, start, stop, key = METRICS[metric]
+        self.metric, self.start_col = metric, start
+        df = t.df
+        self.when = df[start]
+        usable = t.usable(start, stop) & df[start].notna()
+        if metric == "initial_solution":
+            population = df["complex"].fillna(False).astype(bool)
+        else:
+            population = pd.Series(True, index=df.index)
+        self.population = population
+        self.usable = usable
+        self.unusable_start = (t.bad[start] & population)
+        stop_vals = df[stop].where(usable)
+        start_vals = df[start].where(usable)
+        self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
+        self.rows.loc[~(usable & population).to_numpy(), "status"] = None
+
+    def in_period(self, period: Period) -> pd.Series:
+        return period.contains(self.when) & self.population & self.usable
+
+    def summary(self, period: Period) -> dict:
+        excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
+                       + self.unusable_start.sum())
+        out = sla.summarize(self.rows, self.in_period(period), excluded)
+        out["target_hours"] = _target_label(self.rows["target"])
+        return out
+
+    def history(self, period: Period, months: int = 12) -> list[dict]:
+        sel_when = self.when.where(self.population & self.usable)
+        return sla.by_month(self.rows, sel_when, period.window(months))
+
+
+def _target_label(target: pd.Series):
+    vals = sorted(set(np.round(target.dropna().to_numpy(), 6)))
+    return float(vals[0]) if len(vals) == 1 else None
+
+
+def metric_rows(tables: dict, metric: str, as_of, terms) -> MetricRows:
+    return MetricRows(tables[METRICS[metric][0]], metric, as_of, terms)
+
+
+def followup(tickets: Loaded, period: Period, terms) -> dict:
+    """Of the tickets resolved in the period: share followed up, mean satisfaction of those rated."""
+    df = tickets.df
+    ok = tickets.usable("resolved_at", "followed_up_at")
+    resolved = period.contains(df["resolved_at"]) & ok
+    n = int(resolved.sum())
+    fu = int((resolved & df["followed_up_at"].notna()).sum())
+    sat_ok = resolved & df["satisfaction"].notna() & tickets.usable("satisfaction")
+    rate = None if n == 0 else fu / n
+    target = float(terms["followup_target"])
+    return {
+        "resolved": n,
+        "followed_up": fu,
+        "rate": rate,
+        "target": target,
+        "met_target": None if rate is None else rate >= target,
+        "mean_satisfaction": None if not sat_ok.any() else round(float(df.loc[sat_ok, "satisfaction"].mean()), 4),
+        "rated": int(sat_ok.sum()),
+        "excluded": int((period.contains(df["resolved_at"]) & ~ok).sum()),
+    }

@@ -1,0 +1,70 @@
+"""SLA status and compliance (SPEC section 3): response, initial solution, complaint accept/progress/final.
+
+Statuses are computed once for every row (for one as_of), then any period is a filter on them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..worktime import elapsed_hours
+
+MET, BREACHED, PENDING = "Met", "Breached", "Pending"
+AT_RISK_SHARE = 0.75
+
+
+def statuses(start: pd.Series, stop: pd.Series, target, as_of: pd.Timestamp, terms) -> pd.DataFrame:
+    """Per row: elapsed hours (start->stop), hours so far (start->as_of), target, status, at_risk.
+
+    Rows without a start get no status (NaN elapsed, status None).
+    """
+    done = elapsed_hours(start, stop, terms)
+    now = elapsed_hours(start, pd.Series(as_of, index=start.index).astype(start.dtype), terms)
+    target = np.broadcast_to(np.asarray(target, dtype="float64"), done.shape)
+    has_stop = stop.notna().to_numpy()
+    has_start = start.notna().to_numpy()
+    status = np.full(done.shape, None, dtype=object)
+    status[has_start] = PENDING
+    status[has_start & has_stop & (done <= target)] = MET
+    status[has_start & has_stop & (done > target)] = BREACHED
+    status[has_start & ~has_stop & (now > target)] = BREACHED
+    at_risk = (status == PENDING) & (now >= AT_RISK_SHARE * target)
+    return pd.DataFrame({"elapsed": done, "so_far": now, "target": target, "status": status,
+                         "at_risk": at_risk}, index=start.index)
+
+
+def compliance(met: int, breached: int):
+    """Met / (Met + Breached); None (blank) when nothing is decided yet."""
+    n = met + breached
+    return None if n == 0 else met / n
+
+
+def summarize(st: pd.DataFrame, rows: pd.Series, excluded: int = 0) -> dict:
+    """The spec's figures for the rows selected by the boolean mask `rows`."""
+    s = st.loc[rows.to_numpy()] if len(st) else st
+    counts = s["status"].value_counts()
+    met, br, pe = (int(counts.get(k, 0)) for k in (MET, BREACHED, PENDING))
+    el = s["elapsed"].to_numpy(dtype="float64")
+    el = el[~np.isnan(el)]
+    return {
+        "total": met + br + pe,
+        "met": met,
+        "breached": br,
+        "pending": pe,
+        "compliance": compliance(met, br),
+        "median_hours": None if el.size == 0 else round(float(np.median(el)), 4),
+        "p90_hours": None if el.size == 0 else round(float(np.percentile(el, 90)), 4),
+        "at_risk": int(s["at_risk"].sum()),
+        "excluded": int(excluded),
+    }
+
+
+def by_month(st: pd.DataFrame, when: pd.Series, months) -> list[dict]:
+    """Compliance figures per month (for the 12-month charts), rows chosen by `when` in each month."""
+    out = []
+    for p in months:
+        sel = p.contains(when) & st["status"].notna()
+        d = summarize(st, sel)
+        out.append({"period": p.label, "total": d["total"], "met": d["met"], "breached": d["breached"],
+                    "pending": d["pending"], "compliance": d["compliance"]})
+    return out

@@ -1,0 +1,91 @@
+"""Headcount, staff turnover against the threshold, certified share (SPEC section 3)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..period import Period
+from ..tables import Loaded
+
+ACTION = {
+    "zh": "人员流失率超过阈值：须进行补充培训或更换同等资质人员",
+    "en": "Turnover above the threshold: supplementary training or replacement with equally qualified staff is required",
+}
+
+
+def _valid(staff: Loaded) -> pd.DataFrame:
+    ok = staff.usable("hired_on", "left_on") & staff.df["hired_on"].notna()
+    return staff.df.loc[ok]
+
+
+def headcount(df: pd.DataFrame, days) -> np.ndarray:
+    """Staff employed on each day in `days`: hired_on <= d and (left_on blank or left_on >= d)."""
+    hired = np.sort(df["hired_on"].to_numpy(dtype="datetime64[us]"))
+    left = np.sort(df["left_on"].dropna().to_numpy(dtype="datetime64[us]"))
+    d = np.asarray(pd.DatetimeIndex(days).as_unit("us").to_numpy())
+    # hired by d minus those whose last day was before d
+    return np.searchsorted(hired, d, side="right") - np.searchsorted(left, d, side="left")
+
+
+def separations(df: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> int:
+    lo = df["left_on"]
+    return int(((lo >= first) & (lo <= last)).sum())
+
+
+def monthly(df: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+    """Per month: headcount at start and end, average, separations, rate."""
+    firsts = [p.start for p in periods]
+    lasts = [p.last_day for p in periods]
+    hs, he = headcount(df, firsts), headcount(df, lasts)
+    seps = [separations(df, f, l) for f, l in zip(firsts, lasts)]
+    out = pd.DataFrame({"period": [p.label for p in periods], "headcount_start": hs, "headcount_end": he,
+                        "separations": seps})
+    out["average_headcount"] = (out["headcount_start"] + out["headcount_end"]) / 2
+    out["rate"] = (out["separations"] / out["average_headcount"]).where(out["average_headcount"] > 0)
+    return out
+
+
+def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
+    df = _valid(staff)
+    window = int(terms["turnover_window_months"])
+    m = monthly(df, period.window(window))
+    cur = m.iloc[-1]
+    roll_avg = float(m["average_headcount"].mean())
+    roll_seps = int(m["separations"].sum())
+    roll_rate = roll_seps / roll_avg if roll_avg > 0 else None
+    threshold = float(terms["turnover_threshold"])
+    exceeded = None if roll_rate is None else roll_rate > threshold
+    end_staff = df[(df["hired_on"] <= period.last_day) &
+                   (df["left_on"].isna() | (df["left_on"] >= period.last_day))]
+    hc_end = len(end_staff)
+    certified = int(end_staff["certified"].fillna(False).astype(bool).sum())
+    return {
+        "separations": int(cur["separations"]),
+        "headcount_start": int(cur["headcount_start"]),
+        "headcount_end": int(cur["headcount_end"]),
+        "average_headcount": float(cur["average_headcount"]),
+        "rate": None if pd.isna(cur["rate"]) else float(cur["rate"]),
+        "rolling_months": window,
+        "rolling_separations": roll_seps,
+        "rolling_average_headcount": roll_avg,
+        "rolling_rate": roll_rate,
+        "threshold": threshold,
+        "exceeded": exceeded,
+        "required_action": ACTION[lang] if exceeded else None,
+        "certified": certified,
+        "certified_share": None if hc_end == 0 else certified / hc_end,
+        "excluded": int(len(staff.df) - len(df)),
+    }
+
+
+def history(staff: Loaded, period: Period, terms, months: int = 12) -> pd.DataFrame:
+    """Monthly and rolling rates for the last `months` months (for the chart and the staffing sheet)."""
+    df = _valid(staff)
+    window = int(terms["turnover_window_months"])
+    span = period.window(months + window - 1)
+    m = monthly(df, span)
+    roll_seps = m["separations"].rolling(window).sum()
+    roll_avg = m["average_headcount"].rolling(window).mean()
+    m["rolling_rate"] = (roll_seps / roll_avg).where(roll_avg > 0)
+    m["threshold"] = float(terms["turnover_threshold"])
+    return m.iloc[-months:].reset_index(drop=True)

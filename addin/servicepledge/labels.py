@@ -1,0 +1,97 @@
+"""Every word a user sees in generated sheets, charts and function results: one table, zh and en."""
+from __future__ import annotations
+
+L: dict[str, tuple[str, str]] = {
+    # sheets
+    "sheet.dashboard": ("KPI仪表板", "Dashboard"),
+    "sheet.breaches": ("违约登记", "Breach register"),
+    "sheet.fund": ("基金公示", "Fund disclosure"),
+    "sheet.staffing": ("人员与流失率", "Staffing"),
+    "sheet.issues": ("数据问题", "Data issues"),
+    "sheet.audit": ("审计信息", "Audit"),
+    # metrics
+    "response": ("首次响应", "First response"),
+    "initial_solution": ("复杂问题初步方案", "Initial solution (complex)"),
+    "accept": ("投诉受理", "Complaint accepted"),
+    "progress": ("投诉进展反馈", "Complaint progress"),
+    "final": ("投诉最终答复", "Complaint final answer"),
+    "quality": ("质量不达标", "Quality not met"),
+    "notice": ("违约通知", "Notice"),
+    "turnover": ("人员流失率（滚动）", "Staff turnover (rolling)"),
+    "turnover_month": ("人员流失率（当月）", "Staff turnover (month)"),
+    "certified_share": ("持证上岗率", "Certified share"),
+    "followup": ("回访率", "Follow-up rate"),
+    "satisfaction": ("平均满意度", "Mean satisfaction"),
+    "fund_utilization": ("基金年度使用率", "Fund utilization (YTD)"),
+    "unapproved": ("未经财务审核（本期）", "Not approved by finance (period)"),
+    # figures
+    "total": ("总数", "Total"), "met": ("达标", "Met"), "breached": ("超时", "Breached"),
+    "pending": ("未完成", "Pending"), "compliance": ("达标率", "Compliance"),
+    "median_hours": ("中位用时(小时)", "Median hours"), "p90_hours": ("90分位用时(小时)", "P90 hours"),
+    "at_risk": ("临近超时", "At risk"), "excluded": ("因数据问题剔除", "Left out (data issues)"),
+    "target": ("目标", "Target"), "value": ("实际", "Actual"), "verdict": ("结论", "Verdict"),
+    "figure": ("指标", "Figure"), "metric": ("指标", "Metric"), "target_hours": ("时限(小时)", "Target hours"),
+    "pass": ("达标", "OK"), "fail": ("未达标", "Not met"), "na": ("无数据", "No data"),
+    # statuses
+    "Met": ("达标", "Met"), "Breached": ("超时", "Breached"), "Pending": ("未完成", "Pending"),
+    "unnotified": ("未收到通知", "No notice"), "open": ("整改中", "Open"), "overdue": ("已逾期", "Overdue"),
+    "remedied": ("已按期整改", "Remedied"), "remedied_late": ("逾期整改", "Remedied late"),
+    "minor": ("轻微违约", "Minor"), "major": ("重大违约", "Major"),
+    "ticket": ("服务工单", "Ticket"), "complaint": ("客户投诉", "Complaint"),
+    # breach register columns
+    "ref_id": ("关联编号", "Reference"), "source": ("来源", "Source"), "reasons": ("违约事项", "Reasons"),
+    "opened_at": ("发生时间", "Opened / received"), "severity": ("违约等级", "Severity"),
+    "notice_id": ("通知编号", "Notice"), "notice_date": ("书面通知日期", "Notice date"),
+    "deadline": ("整改期限", "Deadline"), "remedied_on": ("整改完成日期", "Remedied on"),
+    "status": ("状态", "Status"), "service_fee": ("服务费用", "Service fee"),
+    "direct_loss": ("直接经济损失", "Direct loss"), "fee_reduction": ("服务费减免", "Fee reduction"),
+    "compensation": ("赔偿金额", "Compensation"), "customer": ("客户", "Customer"),
+    "fee_reduction_total": ("服务费减免合计", "Fee reductions"), "compensation_total": ("赔偿合计", "Compensation"),
+    # staffing
+    "period": ("期间", "Period"), "headcount_start": ("月初人数", "Headcount, first day"),
+    "headcount_end": ("月末人数", "Headcount, last day"), "average_headcount": ("平均人数", "Average headcount"),
+    "separations": ("离职人数", "Separations"), "rate": ("当月流失率", "Monthly rate"),
+    "rolling_rate": ("滚动流失率", "Rolling rate"), "threshold": ("阈值", "Threshold"),
+    "rolling_separations": ("滚动离职人数", "Rolling separations"),
+    "rolling_average_headcount": ("滚动平均人数", "Rolling average headcount"),
+    "exceeded": ("是否超标", "Exceeded"), "required_action": ("须采取措施", "Required action"),
+    "certified": ("持证人数", "Certified"),
+    # fund
+    "category": ("类别", "Category"), "budget": ("预算", "Budget"), "spent_period": ("本期支出", "Spent in period"),
+    "spent_ytd": ("本年累计支出", "Spent YTD"), "utilization": ("使用率", "Utilization"),
+    "flagged": ("无预算科目", "No budget line"), "entry_id": ("凭证号", "Voucher"), "date": ("日期", "Date"),
+    "description": ("摘要", "Description"), "amount": ("金额", "Amount"), "approved": ("财务审核", "Approved"),
+    "approved_on": ("审核日期", "Approved on"), "entries": ("笔数", "Entries"),
+    "aggregated_line": ("合计（{n}笔，按类别汇总，不列个人信息）", "Total ({n} entries, aggregated, no personal data)"),
+    "unapproved_count": ("未审核笔数", "Unapproved entries"), "unapproved_amount": ("未审核金额", "Unapproved amount"),
+    "unapproved_count_ytd": ("本年未审核笔数", "Unapproved entries YTD"),
+    "unapproved_amount_ytd": ("本年未审核金额", "Unapproved amount YTD"),
+    "yes": ("是", "Yes"), "no": ("否", "No"), "all": ("合计", "Total"),
+    # follow-up
+    "resolved": ("本期解决工单", "Resolved in period"), "followed_up": ("已回访", "Followed up"),
+    "mean_satisfaction": ("平均满意度", "Mean satisfaction"),
+    # issues & audit
+    "table": ("表", "Table"), "row": ("行号", "Row"), "column": ("列", "Column"), "problem": ("问题", "Problem"),
+    "no_issues": ("未发现数据问题", "No data issues found"),
+    "input_file": ("输入文件", "Input file"), "sha256": ("SHA-256", "SHA-256"), "as_of": ("截至时间", "As of"),
+    "version": ("版本", "Version"), "generated": ("生成时间", "Generated"), "masking": ("个人信息脱敏", "Personal data masked"),
+    "terms_used": ("使用的承诺参数", "Terms used"), "key": ("参数", "Key"),
+    "tables_found": ("读取到的表", "Tables found"),
+    # titles
+    "title.report": ("售后服务质量承诺 月度报告", "After-sales service commitment — monthly report"),
+    "title.sla": ("服务时效", "Service times"), "title.complaints": ("投诉处理", "Complaint handling"),
+    "title.breach_summary": ("违约汇总", "Breaches"), "title.fund": ("专项售后服务基金", "Special after-sales fund"),
+    "title.disclosure": ("专项售后服务基金 支出公示", "Special after-sales fund — expense disclosure"),
+    "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近12个月", "Last 12 months"),
+    "title.breaches": ("违约登记表", "Breach register"), "title.issues": ("数据问题清单", "Data issues"),
+    "title.audit": ("审计信息", "Audit trail"),
+}
+
+
+def t(key: str, lang: str = "zh", **fmt) -> str:
+    """The label of `key` in `lang` (zh/en); unknown keys are returned as they are."""
+    pair = L.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**fmt) if fmt else text

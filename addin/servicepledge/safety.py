@@ -1,0 +1,67 @@
+"""Refuse files that are not workbooks, or that are built to exhaust memory, before parsing them.
+
+An .xlsx is a zip of XML parts. We check the signature (an encrypted/password-protected workbook
+is an OLE2 container, a CSV is plain text), the total uncompressed size and the compression ratio
+(decompression bombs), and that no part declares XML entities (billion laughs).
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .tables import InputError
+
+MAX_UNCOMPRESSED = 2 * 1024**3      # 2 GiB of XML in all
+MAX_RATIO = 200                     # uncompressed / compressed, per large part
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_workbook_file(path: Path) -> None:
+    """Raise InputError with one readable line when `path` is not a safe .xlsx/.xlsm workbook."""
+    name = path.name
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a workbook")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{name}: the file is empty (0 bytes); save the workbook again from Excel")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(_OLE2):
+        raise InputError(f"{name}: is password-protected or an old .xls file; remove the password "
+                         f"(File > Info > Protect Workbook) or save it as .xlsx")
+    if not head.startswith(b"PK"):
+        raise InputError(f"{name}: is not an Excel .xlsx workbook (it looks like "
+                         f"{'text or CSV' if _looks_text(head) else 'another kind of file'}); "
+                         f"open it in Excel and save it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED:
+                raise InputError(f"{name}: refused: it unpacks to {total / 1024**3:.1f} GiB "
+                                 f"(limit {MAX_UNCOMPRESSED / 1024**3:.0f} GiB)")
+            for i in infos:
+                if i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise InputError(f"{name}: refused: part {i.filename} is compressed {i.file_size // max(i.compress_size, 1)}:1, "
+                                     f"which looks like a decompression bomb")
+            if "xl/workbook.xml" not in z.namelist():
+                raise InputError(f"{name}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
+            for i in infos:
+                if i.filename.endswith((".xml", ".rels")):
+                    with z.open(i) as f:
+                        start = f.read(4096)
+                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        raise InputError(f"{name}: refused: part {i.filename} declares XML entities "
+                                         f"(a known attack on XML readers)")
+    except zipfile.BadZipFile as e:
+        raise InputError(f"{name}: the workbook is damaged ({e}); open it in Excel and save it again") from None
+
+
+def _looks_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False

@@ -1,0 +1,183 @@
+"""From raw cells (a header row and data rows) to typed tables with canonical column names.
+
+Both fronts use this: the workbook reader (files) and the Excel functions (2-D lists from Excel).
+Unusable cells are recorded as data issues with the row number Excel shows and marked in
+`Loaded.bad`, so each KPI leaves out only the rows it cannot serve.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import coerce
+from .schema import TABLES, Table, header_key
+
+
+class InputError(ValueError):
+    """Input that cannot be used at all (missing table column, unreadable file). One readable line."""
+
+
+@dataclass
+class Issues:
+    """Data issues: (table, Excel row, column, problem)."""
+    rows: list = field(default_factory=list)
+
+    def add(self, table: str, row, column: str | None, problem: str) -> None:
+        self.rows.append({"table": table, "row": None if row is None else int(row),
+                          "column": column, "problem": problem})
+
+    def add_many(self, table: str, rows, column: str | None, problem: str) -> None:
+        for r in rows:
+            self.add(table, r, column, problem)
+
+    def extend(self, other: "Issues") -> None:
+        self.rows.extend(other.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+_PROBLEM = {
+    "datetime": "not a date/time (use 2026-10-05 14:30, a date cell or an Excel serial number between 1900 and 9999)",
+    "date": "not a date (use 2026-10-05, a date cell or an Excel serial number between 1900 and 9999)",
+    "yesno": "not yes/no (use 是/否, Y/N, yes/no, true/false or 1/0)",
+    "number": "not a number",
+    "priority": "unknown priority (use P1–P4, 1–4 or 紧急/高/中/低); the default target applies",
+}
+
+
+@dataclass
+class Loaded:
+    """A typed table: `df` has the canonical columns (missing optional ones all-blank) and `_row`."""
+    table: Table
+    df: pd.DataFrame
+    bad: pd.DataFrame          # bool, same index, one column per canonical column
+    headers: dict              # canonical name -> header as the user wrote it
+    source: str = ""
+
+    def usable(self, *cols: str) -> pd.Series:
+        """Rows whose cells in `cols` are all usable (blank is usable; unparseable is not)."""
+        if not cols:
+            return ~self.bad.any(axis=1)
+        return ~self.bad[list(cols)].any(axis=1)
+
+    def header(self, col: str) -> str:
+        return self.headers.get(col, col)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.headers)
+
+
+def empty(table_name: str) -> Loaded:
+    """The table a workbook lacks: no rows, all columns."""
+    t = TABLES[table_name]
+    df = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in t.columns})
+    df["_row"] = pd.Series(dtype="int64")
+    return Loaded(t, df, pd.DataFrame(False, index=df.index, columns=list(t.names)), {}, "")
+
+
+def _dtype(kind: str):
+    return {"datetime": coerce.DT, "date": coerce.DT, "yesno": "boolean", "number": "float64"}.get(kind, object)
+
+
+def match_headers(table: Table, header: list) -> dict[str, int]:
+    """canonical column -> position in `header` (first match wins)."""
+    wanted = {}
+    for c in table.columns:
+        for name in (c.name, *c.aliases):
+            wanted.setdefault(header_key(name), c.name)
+    found: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h is None:
+            continue
+        col = wanted.get(header_key(h))
+        if col and col not in found:
+            found[col] = i
+    return found
+
+
+def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
+         source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True) -> Loaded:
+    """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
+
+    Raises InputError when a required column is missing. Cell problems go to `issues`.
+    """
+    t = TABLES[table_name]
+    issues = issues if issues is not None else Issues()
+    header = ["" if h is None else str(h).strip() for h in header]
+    found = match_headers(t, header)
+    missing = [c for c in t.columns if c.required and c.name not in found]
+    if missing:
+        names = ", ".join(f"'{c.name}' ({'/'.join(c.aliases)})" for c in missing)
+        where = f" in {source}" if source else ""
+        raise InputError(f"{t.name} ({t.zh}){where}: missing column {names}. "
+                         f"Headers found: {', '.join(h for h in header if h) or 'none'}")
+    raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
+    raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
+    raw.columns = range(raw.shape[1])
+    raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
+    if skip_blank_rows and len(raw):
+        used = [found[c] for c in found]
+        blank = np.ones(len(raw), dtype=bool)
+        for i in used:
+            blank &= coerce.blank_mask(raw[i].astype(object)).to_numpy()
+        raw = raw[~blank]
+    raw = raw.reset_index(drop=True)
+    df = pd.DataFrame(index=raw.index)
+    bad = pd.DataFrame(False, index=raw.index, columns=list(t.names))
+    headers = {c: header[i] for c, i in found.items()}
+    for c in t.columns:
+        if c.name not in found:
+            df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
+            continue
+        col = raw[found[c.name]].astype(object)
+        conv = coerce.CONVERTERS[c.kind]
+        vals, b = conv(col, date1904) if c.kind in ("datetime", "date") else conv(col)
+        df[c.name] = vals
+        if b.any():
+            bad[c.name] = b.to_numpy()
+            issues.add_many(t.name, raw["_row"][b], headers[c.name], _PROBLEM.get(c.kind, "unusable value"))
+        if c.required:
+            miss = vals.isna() & ~b
+            if miss.any():
+                bad.loc[miss, c.name] = True
+                issues.add_many(t.name, raw["_row"][miss], headers[c.name], "required value is blank")
+    df["_row"] = raw["_row"].to_numpy()
+    for c in t.columns:
+        if c.unique and c.name in found:
+            dup = df[c.name].notna() & df[c.name].duplicated(keep="first")
+            if dup.any():
+                bad.loc[dup, c.name] = True
+                for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
+                    issues.add(t.name, r, headers[c.name], f"duplicate id '{v}' (the first occurrence is used)")
+    loaded = Loaded(t, df, bad, headers, source)
+    from .checks import run_checks
+    run_checks(loaded, issues)
+    return loaded
+
+
+def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) -> None:
+    """Mark stop cells that lie before the start cell (a data issue, never a zero)."""
+    df = loaded.df
+    for stop in stops:
+        before = df[stop].notna() & df[start].notna() & (df[stop] < df[start])
+        if before.any():
+            loaded.bad.loc[before, stop] = True
+            issues.add_many(loaded.table.name, df.loc[before, "_row"], loaded.header(stop),
+                            f"before {loaded.header(start)}")
+
+
+def from_grid(table_name: str, grid, *, date1904: bool = False, issues: Issues | None = None,
+              source: str = "") -> Loaded:
+    """A table passed from Excel as a 2-D list including its header row (e.g. Tickets[#All])."""
+    if grid is None or (isinstance(grid, str) and not grid.strip()):
+        return empty(table_name)
+    if not isinstance(grid, (list, tuple)) or not grid or not isinstance(grid[0], (list, tuple)):
+        raise InputError(f"{table_name}: pass the whole table including its header row (e.g. {table_name}[#All])")
+    header, rows = list(grid[0]), [list(r) for r in grid[1:]]
+    width = len(header)
+    rows = [r + [None] * (width - len(r)) if len(r) < width else r[:width] for r in rows]
+    return load(table_name, header, rows, first_row=2, date1904=date1904, source=source, issues=issues)
