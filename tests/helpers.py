@@ -1,0 +1,36 @@
+"""Small builders for hand-worked test cases: tables from rows of Python values."""
+from __future__ import annotations
+
+import pandas as pd
+
+from servicepledge import tables as T
+from servicepledge.report import compute
+from servicepledge.schema import TABLES
+
+
+def grid(table: str, rows: list[dict], headers: dict | None = None) -> list[list]:
+    """A 2-D list as Excel would pass it: header row (canonical names unless mapped) + rows."""
+    cols = list(dict.fromkeys(k for r in rows for k in r)) or [c.name for c in TABLES[table].columns if c.required]
+    head = [(headers or {}).get(c, c) for c in cols]
+    return [head] + [[r.get(c) for c in cols] for r in rows]
+
+
+def build(issues: T.Issues | None = None, **given) -> tuple[dict, T.Issues]:
+    """tables dict for report.compute: given tables as lists of dicts, others empty."""
+    issues = issues if issues is not None else T.Issues()
+    out = {}
+    for name in TABLES:
+        rows = given.get(name)
+        out[name] = T.from_grid(name, grid(name, rows), issues=issues) if rows else T.empty(name)
+    return out, issues
+
+
+def report(period="2026-10", as_of="2026-10-31 18:00", terms=None, **given):
+    if terms:
+        given["Terms"] = [{"key": k, "value": v} for k, v in terms.items()]
+    tables, issues = build(**given)
+    return compute(tables, issues, period=period, as_of=as_of)
+
+
+def ts(s: str) -> pd.Timestamp:
+    return pd.Timestamp(s)
