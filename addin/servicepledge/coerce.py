@@ -171,9 +171,10 @@ def to_priority(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             return f"P{m.group(1)}"
         return _PRIORITY_WORDS.get(t) or _PRIORITY_WORDS.get(t.split()[0] if t else t)
 
-    uniq = pd.unique(s[~blank].astype(object))
-    table = {u: one(u) for u in uniq}
-    out = s.map(lambda v: table.get(v), na_action="ignore")
+    # keyed by type too: True == 1 as a dict key, but True is not priority P1
+    table = {}
+    out = s.map(lambda v: table[(type(v), v)] if (type(v), v) in table else table.setdefault((type(v), v), one(v)),
+                na_action="ignore")
     out[blank] = None
     out = out.astype(object)
     bad = ~blank & out.isna()

@@ -113,6 +113,10 @@ def read_workbook(path, progress=None) -> Workbook:
         t = table_for_name(sn)
         if t and t.name not in by_table:
             by_table[t.name] = ("sheet", sn)
+    if not by_table:
+        expected = ", ".join(f"{t.name}/{t.zh}" for t in TABLES.values())
+        raise T.InputError(f"{path.name}: no input table found; name the sheets or Excel Tables {expected} "
+                           f"(sheets found: {', '.join(grids.sheet_names) or 'none'})")
     names = list(TABLES)
     for name in (progress(names, desc="reading") if progress else names):
         if name not in by_table:

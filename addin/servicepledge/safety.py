@@ -6,6 +6,7 @@ is an OLE2 container, a CSV is plain text), the total uncompressed size and the 
 """
 from __future__ import annotations
 
+import xml.parsers.expat
 import zipfile
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def check_workbook_file(path: Path) -> None:
     if size == 0:
         raise InputError(f"{name}: the file is empty (0 bytes); save the workbook again from Excel")
     with open(path, "rb") as f:
-        head = f.read(8)
+        head = f.read(512)
     if head.startswith(_OLE2):
         raise InputError(f"{name}: is password-protected or an old .xls file; remove the password "
                          f"(File > Info > Protect Workbook) or save it as .xlsx")
@@ -49,19 +50,46 @@ def check_workbook_file(path: Path) -> None:
             if "xl/workbook.xml" not in z.namelist():
                 raise InputError(f"{name}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
             for i in infos:
-                if i.filename.endswith((".xml", ".rels")):
-                    with z.open(i) as f:
-                        start = f.read(4096)
-                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-                        raise InputError(f"{name}: refused: part {i.filename} declares XML entities "
-                                         f"(a known attack on XML readers)")
+                if i.filename.endswith((".xml", ".rels")) and _declares_doctype(z, i):
+                    raise InputError(f"{name}: refused: part {i.filename} declares a DOCTYPE or XML entities "
+                                     f"(a known attack on XML readers, e.g. 'billion laughs')")
     except zipfile.BadZipFile as e:
         raise InputError(f"{name}: the workbook is damaged ({e}); open it in Excel and save it again") from None
 
 
-def _looks_text(head: bytes) -> bool:
+class _Stop(Exception):
+    pass
+
+
+def _declares_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when the part's prolog has a DOCTYPE (entities can only be declared there).
+
+    expat reads the prolog only: we stop at the root element, so nothing is expanded and a
+    large part costs one chunk. Office never writes a DOCTYPE into an .xlsx part.
+    """
+    p = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_):
+        raise _Stop(True)
+
+    def element(*_):
+        raise _Stop(False)
+
+    p.StartDoctypeDeclHandler = doctype
+    p.EntityDeclHandler = doctype
+    p.StartElementHandler = element
     try:
-        head.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
+        with z.open(info) as f:
+            while chunk := f.read(65536):
+                p.Parse(chunk, False)
+            p.Parse(b"", True)
+    except _Stop as s:
+        return bool(s.args[0])
+    except xml.parsers.expat.ExpatError:
+        return False    # not well-formed: the reader reports it as a damaged workbook
+    return False
+
+
+def _looks_text(head: bytes) -> bool:
+    """No control bytes other than tab/CR/LF: text (UTF-8, GBK …), e.g. a CSV saved as .xlsx."""
+    return not any(b < 9 or 13 < b < 32 for b in head)
