@@ -57,10 +57,6 @@ def write_report(r: Report, out: Path, *, mask: bool = True, force: bool = False
     models = sheets.build(r, mask=mask)
     wb = xlsx.new_workbook(models)
     if charts:
-        try:
-            from . import charts as ch
-        except ImportError:   # charts are optional until matplotlib is available
-            ch = None
-        if ch is not None and hasattr(ch, "add_to_workbook"):
-            ch.add_to_workbook(wb, r, models)
+        from . import charts as ch
+        ch.add_to_workbook(wb, r, models)
     return xlsx.save_atomic(wb, out)

@@ -25,7 +25,14 @@ class Block:
     rows: list
     formats: list = field(default_factory=list)
     verdict_col: int | None = None      # column of pass/fail words, coloured red/green
+    status_col: int | None = None       # column of breach status words (overdue red, remedied green, ...)
     row_formats: list | None = None     # per-row format of the numeric cells (figure lists)
+    # presentation (writers that do not know a style may write the block as a plain table)
+    style: str = "table"                # "table" | "cards" (headline figures) | "charts" (pictures)
+    charts: list = field(default_factory=list)   # style "charts": chart kinds side by side (charts.KINDS)
+    groups: list | None = None          # style "cards": [(row label, number of cards)], one card row each
+    row_ops: list | None = None         # style "cards": ">=" / "<=" / None per row, shown before the target
+    page_break: bool = False            # start a new printed page before this block
 
 
 @dataclass
@@ -36,6 +43,8 @@ class SheetModel:
     subtitle: str
     blocks: list
     print_sheet: bool = True
+    notes: list = field(default_factory=list)   # lines under the subtitle (the terms that matter)
+    page_label: str = "&P / &N"                 # printed footer: page n of N (header/footer codes)
 
 
 def _v(x):
@@ -68,9 +77,12 @@ def dashboard(r: Report) -> SheetModel:
     head = [t("figure", lang), t("value", lang), t("target", lang), t("verdict", lang)]
     rows, fmts = [], []
 
-    def add(label, value, target, ok, fmt):
+    ops = []
+
+    def add(label, value, target, ok, fmt, op=">="):
         rows.append([label, value, target, _verdict(ok, lang)])
         fmts.append(fmt)
+        ops.append(None if target is None else op)
 
     for m in ("response", "initial_solution"):
         x = d[m]
@@ -82,7 +94,7 @@ def dashboard(r: Report) -> SheetModel:
             None if x["compliance"] is None else x["breached"] == 0, PCT)
     tu = d["turnover"]
     add(t("turnover", lang), tu["rolling_rate"], tu["threshold"],
-        None if tu["exceeded"] is None else not tu["exceeded"], PCT)
+        None if tu["exceeded"] is None else not tu["exceeded"], PCT, "<=")
     add(t("turnover_month", lang), tu["rate"], None, None, PCT)
     add(t("certified_share", lang), tu["certified_share"], 1.0,
         None if tu["certified_share"] is None else tu["certified_share"] >= 1.0, PCT)
@@ -91,11 +103,15 @@ def dashboard(r: Report) -> SheetModel:
     add(t("satisfaction", lang), fu["mean_satisfaction"], None, None, "num")
     fd = d["fund"]
     util = None if not fd["budget_total"] else fd["spent_ytd_total"] / fd["budget_total"]
-    add(t("fund_utilization", lang), util, 1.0, None if util is None else util <= 1.0, PCT)
-    add(t("unapproved", lang), fd["unapproved_count"], 0, fd["unapproved_count"] == 0, INT)
+    add(t("fund_utilization", lang), util, 1.0, None if util is None else util <= 1.0, PCT, "<=")
+    add(t("unapproved", lang), fd["unapproved_count"], 0, fd["unapproved_count"] == 0, INT, "<=")
     br = d["breaches"]
-    add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT)
-    headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts)
+    add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
+    headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
+                     style="cards", row_ops=ops,
+                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 3)])
+    small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
+    wide = Block(None, [], [], style="charts", charts=["compliance"], page_break=True)
 
     sla_head = [t("metric", lang), t("target_hours", lang), t("total", lang), t("met", lang), t("breached", lang),
                 t("pending", lang), t("compliance", lang), t("median_hours", lang), t("p90_hours", lang),
@@ -111,7 +127,31 @@ def dashboard(r: Report) -> SheetModel:
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
     return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      [headline, sla, brb])
+                      [headline, small, wide, sla, brb], notes=terms_lines(r))
+
+
+def _n(x):
+    """2.0 -> '2', 1.5 -> '1.5' (hours and days as a person writes them)."""
+    return "" if x is None else (str(int(x)) if float(x).is_integer() else f"{x:g}")
+
+
+def terms_lines(r: Report) -> list[str]:
+    """The terms that matter, stated at the top of the dashboard (two lines)."""
+    lang, tm = r.lang, r.terms.display()
+    over = [t("terms_override", lang, p=f"P{i}", h=_n(tm.get(f"response_hours_P{i}")))
+            for i in range(1, 5) if tm.get(f"response_hours_P{i}") is not None]
+    basis = t("basis." + tm["time_basis"], lang, start=tm["work_start"], end=tm["work_end"])
+    pct = lambda x: f"{x:.0%}" if x is not None else ""  # noqa: E731
+    return [
+        t("terms_line", lang, response=_n(tm["response_hours"]), solution=_n(tm["complex_solution_hours"]),
+          accept=_n(tm["complaint_accept_hours"]), progress=_n(tm["complaint_progress_hours"]),
+          final=_n(tm["complaint_final_hours"]), basis=basis,
+          p1=t("paren", lang, x=t("list_sep", lang).join(over)) if over else ""),
+        t("terms_line2", lang, threshold=pct(tm["turnover_threshold"]), months=tm["turnover_window_months"],
+          followup=pct(tm["followup_target"]), minor=tm["minor_rectify_days"], major=tm["major_solution_days"],
+          fee=pct(tm["minor_fee_reduction_ratio"]), comp=pct(tm["major_compensation_ratio"]),
+          days=t("days." + tm["day_basis"], lang)),
+    ]
 
 
 def breaches(r: Report, mask: bool) -> SheetModel:
@@ -133,7 +173,7 @@ def breaches(r: Report, mask: bool) -> SheetModel:
             row.append(_v(v))
         rows.append(row)
     return SheetModel("breaches", t("sheet.breaches", lang), t("title.breaches", lang), _subtitle(r),
-                      [Block(None, [t(c, lang) for c in cols], rows, fmts)])
+                      [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"))])
 
 
 def fund(r: Report) -> SheetModel:
@@ -208,4 +248,7 @@ def audit(r: Report, mask: bool) -> SheetModel:
 
 def build(r: Report, mask: bool = True) -> list[SheetModel]:
     """All report sheets, in order."""
-    return [dashboard(r), breaches(r, mask), fund(r), staffing(r), issues(r), audit(r, mask)]
+    models = [dashboard(r), breaches(r, mask), fund(r), staffing(r), issues(r), audit(r, mask)]
+    for m in models:
+        m.page_label = t("page_of", r.lang)
+    return models

@@ -1,10 +1,15 @@
 """Write report sheets (sheets.SheetModel) to a new .xlsx with openpyxl, atomically.
 
-Text is always written as text (never a live formula), numbers carry formats, headers are frozen,
-pages print A4 landscape fit-to-width with the period and page number in the footer.
+Text is always written as text (never a live formula), numbers carry formats (percent, ¥ with
+thousands separators, dates), headers are frozen and repeat on every printed page, pages print
+A4 landscape fit-to-width with the title in the header and period, as_of and "page n of N" in the
+footer. The dashboard is a fixed grid: headline cards, then room for the chart pictures
+(charts.add_to_workbook fills it), then the detail tables.
 """
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import tempfile
 import unicodedata
@@ -13,22 +18,52 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
+from .charts import PALETTE
 from .sheets import Block, SheetModel
 
-FORMATS = {"pct": "0.0%", "money": "¥#,##0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
-           "hours": "0.00", "int": "#,##0", "num": "#,##0.00"}
-GREEN, RED, GREY = "C6EFCE", "FFC7CE", "EDEDED"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMATS = {"pct": "0.0%", "money": "¥#,##0.00;[Red]-¥#,##0.00", "date": "yyyy-mm-dd",
+           "datetime": "yyyy-mm-dd hh:mm", "hours": "0.00", "int": "#,##0", "num": "#,##0.00"}
+
+
+def _hex(key: str) -> str:
+    return PALETTE[key].lstrip("#").upper()
+
+
+HEADER_FILL = PatternFill("solid", fgColor=_hex("primary"))
+HEADER_FONT = Font(bold=True, color="FFFFFF", name="Calibri")
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FONT_NAME = "Microsoft YaHei"
+FONT_NAME = "Microsoft YaHei"   # titles
+BODY_FONT = "Calibri"            # the workbook's default font: column widths are measured in it
+MUTED = _hex("muted")
+# dashboard grid: a label column, then 5 cards of 2 columns each; charts span the same width
+DASH_WIDTHS = [24] + [13] * 10
+CARDS_PER_ROW, CARD_COLS = 5, 2
+CHART_HEIGHT_PX = {1: 430, 2: 290, 3: 270}
+ROW_PX = 20                      # the height (15 pt) of the rows reserved under a picture
+TEXT_CAP = 42                    # wider text wraps
 
 
-def display_width(v) -> int:
-    s = "" if v is None else (f"{v:,.2f}" if isinstance(v, float) else str(v))
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+def col_px(width: float) -> int:
+    """Pixels of a column `width` characters wide (Excel's rule for the default 11 pt font)."""
+    return int(round(width * 7 + 5))
+
+
+def display_width(v, fmt=None) -> int:
+    """Characters a value needs as displayed (CJK counts double)."""
+    if v is None:
+        return 0
+    if isinstance(v, (dt.datetime, dt.date)):
+        return 16 if fmt == "datetime" or (fmt is None and isinstance(v, dt.datetime) and (v.hour or v.minute)) else 10
+    if isinstance(v, bool):
+        s = str(v)
+    elif isinstance(v, (int, float)):
+        s = {"pct": f"{v:.1%}", "money": f"¥{v:,.2f}", "int": f"{v:,.0f}", "hours": f"{v:.2f}"}.get(fmt, f"{v:,.2f}")
+    else:
+        s = str(v)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in max(s.split("\n"), key=len))
 
 
 def set_text_or_value(cell, v) -> None:
@@ -38,39 +73,59 @@ def set_text_or_value(cell, v) -> None:
         cell.data_type = "s"
 
 
-def _verdict_fill(v, lang_words) -> PatternFill | None:
-    if v in lang_words["pass"]:
-        return PatternFill("solid", fgColor=GREEN)
-    if v in lang_words["fail"]:
-        return PatternFill("solid", fgColor=RED)
-    if v in lang_words["na"]:
-        return PatternFill("solid", fgColor=GREY)
-    return None
+def _font(**kw) -> Font:
+    """Fonts always carry a name (a nameless font falls back to a serif face in LibreOffice)."""
+    kw.setdefault("name", BODY_FONT)
+    return Font(**kw)
 
 
 def _words():
     from .labels import L
-    return {k: set(L[k]) for k in ("pass", "fail", "na")}
+    words = {k: set(L[k]) for k in ("pass", "fail", "na")}
+    words.update({f"status.{k}": set(L[k]) for k in STATUS_STYLE})
+    return words
 
 
-def write_block(ws, top: int, b: Block, widths: dict) -> int:
-    """Write one block from row `top`; return the next free row."""
+def _verdict_key(v, words) -> str | None:
+    return next((k for k in ("pass", "fail", "na") if v in words[k]), None)
+
+
+LIGHT = {"pass": ("met_light", "met"), "fail": ("breached_light", "breached"), "na": ("pending_light", "muted")}
+STRONG = {"pass": "met", "fail": "breached", "na": "pending"}
+STATUS_STYLE = {"overdue": ("breached_light", "breached"), "open": ("pending_light", "muted"),
+                "remedied": ("met_light", "met"), "remedied_late": ("late_light", "muted")}
+
+
+def _paint(cell, fill: str, font: str) -> None:
+    cell.fill = PatternFill("solid", fgColor=_hex(fill))
+    cell.font = _font(bold=True, color=_hex(font))
+
+
+def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
+                narrow: bool = False) -> int:
+    """Write one table block from row `top`; return the next free row. `narrow`: a block with fewer
+    columns than the sheet's widest table, whose long last-column text may overflow to the right."""
     r = top
     if b.title:
         c = ws.cell(r, 1)
         set_text_or_value(c, b.title)
-        c.font = Font(bold=True, size=12, name=FONT_NAME)
+        c.font = Font(bold=True, size=12, name=FONT_NAME, color=_hex("primary"))
         r += 1
-    header_row = r
+    b.header_row = r
     for j, h in enumerate(b.header, 1):
         c = ws.cell(r, j)
         set_text_or_value(c, h)
         c.fill, c.font, c.border = HEADER_FILL, HEADER_FONT, BORDER
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(h), 24))
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        widths[j] = max(widths.get(j, 0), min(display_width(h), 14)) if not fixed else widths.get(j, 8)
+        if wraps is not None:
+            wraps.append((r, j, display_width(h)))
     words = _words()
+    last = len(b.header)
+    _cjk_height(ws, r, b.header)
     for i, row in enumerate(b.rows):
         r += 1
+        _cjk_height(ws, r, row)
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
@@ -80,44 +135,208 @@ def write_block(ws, top: int, b: Block, widths: dict) -> int:
                 fmt = b.row_formats[i] or fmt
             if fmt and fmt in FORMATS:
                 c.number_format = FORMATS[fmt]
-            elif hasattr(v, "hour"):
+            elif isinstance(v, dt.datetime):
                 c.number_format = FORMATS["datetime"]
+            w = display_width(v, fmt) + 2
+            overflow = narrow and j == last and isinstance(v, str)
+            if isinstance(v, str) and w > TEXT_CAP and not overflow:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+                if wraps is not None:
+                    wraps.append((r, j, w))
             if b.verdict_col is not None and j - 1 == b.verdict_col:
-                fill = _verdict_fill(v, words)
-                if fill:
-                    c.fill = fill
-            widths[j] = max(widths.get(j, 0), min(display_width(v) + 2, 60))
-    b.header_row = header_row
+                key = _verdict_key(v, words)
+                if key:
+                    _paint(c, *LIGHT[key])
+            if b.status_col is not None and j - 1 == b.status_col:
+                key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
+                if key:
+                    _paint(c, *STATUS_STYLE[key])
+            if not fixed:
+                widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2
+
+
+CJK_ROW_PT = 17    # Chinese glyphs need a taller line than the 15 pt default row
+
+
+def _cjk_height(ws, r: int, values) -> None:
+    """Rows showing Chinese text get CJK_ROW_PT (else the glyphs sit on, or under, the row's edge)."""
+    if any(isinstance(v, str) and any(unicodedata.east_asian_width(ch) in "WF" for ch in v) for v in values):
+        ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, CJK_ROW_PT)
+
+
+def _target_format(op: str, word: str, fmt: str | None, value) -> str:
+    if fmt == "pct":
+        base = "0%" if float(value * 100).is_integer() else "0.0%"
+    else:
+        base = {"int": "#,##0", "money": "¥#,##0"}.get(fmt, "0.##")
+    sign = {">=": "≥", "<=": "≤"}.get(op, "")
+    return f'"{word} {sign} "{base}'
+
+
+def write_cards(ws, top: int, b: Block) -> int:
+    """Headline figures as cards: label, figure, target, verdict (green/red/grey), 5 to a row."""
+    words = _words()
+    groups = b.groups or [(None, len(b.rows))]
+    target_word = b.header[2] if len(b.header) > 2 else ""
+    r, i = top, 0
+    side = Side(style="thin", color="BFBFBF")
+    for label, n in groups:
+        for h, ht in zip(range(4), (22, 24, 13, 15)):
+            ws.row_dimensions[r + h].height = ht
+        ws.row_dimensions[r + 4].height = 5
+        if label:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r + 3, end_column=1)
+            c = ws.cell(r, 1)
+            set_text_or_value(c, label)
+            c.font = Font(bold=True, size=11, color=_hex("primary"), name=FONT_NAME)
+            c.alignment = Alignment(vertical="center", wrap_text=True)
+        for k in range(min(n, CARDS_PER_ROW)):
+            if i >= len(b.rows):
+                break
+            name, value, target, verdict = b.rows[i][:4]
+            fmt = b.row_formats[i] if b.row_formats else None
+            op = b.row_ops[i] if b.row_ops else None
+            c0 = 2 + k * CARD_COLS
+            cells = []
+            for h in range(4):
+                ws.merge_cells(start_row=r + h, start_column=c0, end_row=r + h, end_column=c0 + CARD_COLS - 1)
+                cells.append(ws.cell(r + h, c0))
+            set_text_or_value(cells[0], name)
+            cells[0].font = _font(size=9, color=MUTED, bold=True)
+            cells[0].alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            set_text_or_value(cells[1], "—" if value is None else value)
+            if value is not None and fmt in FORMATS:
+                cells[1].number_format = FORMATS[fmt]
+            cells[1].font = _font(size=18, bold=True, color=_hex("primary"))
+            cells[1].alignment = Alignment(horizontal="center", vertical="center")
+            if target is not None:
+                set_text_or_value(cells[2], target)
+                cells[2].number_format = _target_format(op, target_word, fmt, target)
+            cells[2].font = _font(size=9, color=MUTED)
+            cells[2].alignment = Alignment(horizontal="center", vertical="center")
+            set_text_or_value(cells[3], verdict)
+            key = _verdict_key(verdict, words) or "na"
+            cells[3].fill = PatternFill("solid", fgColor=_hex(STRONG[key]))
+            cells[3].font = _font(size=10, bold=True, color="FFFFFF")
+            cells[3].alignment = Alignment(horizontal="center", vertical="center")
+            for h in range(4):      # outline of the card (each cell of the merged ranges)
+                for cc in range(c0, c0 + CARD_COLS):
+                    ws.cell(r + h, cc).border = Border(
+                        left=side if cc == c0 else None, right=side if cc == c0 + CARD_COLS - 1 else None,
+                        top=side if h == 0 else None, bottom=side if h == 3 else None)
+            i += 1
+        r += 5
+    return r + 1
+
+
+def split_columns(widths_px: list[int], n: int) -> list[tuple[int, int]]:
+    """Columns (first index, count) of `n` side-by-side pictures of about equal width."""
+    total, spans, start, acc = sum(widths_px), [], 0, 0
+    for k in range(1, n + 1):
+        goal = total * k / n
+        end = start
+        while end < len(widths_px) and (acc + widths_px[end] / 2) < goal:
+            acc += widths_px[end]
+            end += 1
+        end = max(end, start + 1)
+        spans.append((start, end - start))
+        start = end
+    return spans
+
+
+def write_charts(ws, top: int, b: Block, widths: dict) -> int:
+    """Reserve rows for the chart pictures of `b` side by side; record b.anchors for charts.py."""
+    ncols = max(widths) if widths else len(DASH_WIDTHS)
+    px = [col_px(widths.get(j, 8.43)) for j in range(1, ncols + 1)]
+    n = max(1, len(b.charts))
+    h_px = CHART_HEIGHT_PX.get(n, 300)
+    rows = math.ceil(h_px / ROW_PX) + 1
+    b.anchors = []
+    for kind, (c0, span) in zip(b.charts, split_columns(px, n)):
+        b.anchors.append((kind, f"{get_column_letter(c0 + 1)}{top}", sum(px[c0:c0 + span]) - 4, h_px))
+    for k in range(rows):
+        ws.row_dimensions[top + k].height = ROW_PX * 0.75
+    return top + rows
 
 
 def write_sheet(ws, m: SheetModel) -> None:
     set_text_or_value(ws.cell(1, 1), m.title)
-    ws.cell(1, 1).font = Font(bold=True, size=14, name=FONT_NAME)
+    ws.cell(1, 1).font = Font(bold=True, size=15, name=FONT_NAME, color=_hex("primary"))
+    ws.row_dimensions[1].height = 24
     set_text_or_value(ws.cell(2, 1), m.subtitle)
-    ws.cell(2, 1).font = Font(italic=True, color="595959")
-    r = 4
-    widths: dict = {}
+    ws.cell(2, 1).font = _font(color=MUTED)
+    r = 3
+    for note in m.notes:
+        set_text_or_value(ws.cell(r, 1), note)
+        ws.cell(r, 1).font = _font(size=9, color=MUTED)
+        r += 1
+    if m.notes:
+        ws.row_dimensions[r].height = 6
+    r += 1
+    fixed = any(b.style == "cards" for b in m.blocks)
+    widths: dict = {j: w for j, w in enumerate(DASH_WIDTHS, 1)} if fixed else {}
+    tables, wraps = [], []
+    widest = max((len(b.header) for b in m.blocks if b.style == "table"), default=0)
     for b in m.blocks:
-        r = write_block(ws, r, b, widths)
-    # one table: keep its header in view; several blocks: keep the title in view
-    ws.freeze_panes = f"A{m.blocks[0].header_row + 1}" if len(m.blocks) == 1 else "A3"
-    for j, w in widths.items():
-        ws.column_dimensions[get_column_letter(j)].width = max(8, w + 1)
-    page_setup(ws, m)
+        if b.page_break and r > 1:
+            ws.row_breaks.append(Break(id=r - 1))
+        if b.style == "cards":
+            r = write_cards(ws, r, b)
+        elif b.style == "charts":
+            r = write_charts(ws, r, b, widths)
+        else:
+            r = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
+            tables.append(b)
+    if fixed:
+        ws.freeze_panes = "A3"
+    elif len(tables) == 1:
+        ws.freeze_panes = f"A{tables[0].header_row + 1}"
+    else:
+        ws.freeze_panes = "A3"
+    # the long list repeats its header on every printed page (figure lists are not lists)
+    lists = [b for b in tables if not b.row_formats] or tables
+    longest = max(reversed(lists), key=lambda b: len(b.rows), default=None)
+    if longest is not None and len(longest.rows) and not fixed:
+        ws.print_title_rows = f"{longest.header_row}:{longest.header_row}"
+    final = {j: (w if fixed else max(8, w + 1)) for j, w in widths.items()}
+    for j, w in final.items():
+        ws.column_dimensions[get_column_letter(j)].width = w
+    for row, j, w in wraps:     # LibreOffice and Excel do not grow rows for wrapped text on open
+        lines = math.ceil(w / max(final.get(j, 8) - 1, 1))
+        if lines > 1:
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
+    page_setup(ws, m, _fits_one_page(ws, final, r))
 
 
-def page_setup(ws, m: SheetModel) -> None:
+# A4 landscape inside the margins below, in screen pixels
+PAGE_W_PX, PAGE_H_PX = (11.69 - 0.8) * 96, (8.27 - 1.2) * 96
+
+
+def _fits_one_page(ws, widths: dict, last_row: int) -> bool:
+    """Whether the sheet is only a little taller than one page at fit-to-width scale (then it is
+    shrunk onto one page instead of spilling a few rows onto a second)."""
+    scale = min(1.0, PAGE_W_PX / max(sum(col_px(w) for w in widths.values()), 1))
+    height = sum((ws.row_dimensions[i].height or 15) / 0.75 for i in range(1, last_row + 1))
+    return height * scale <= PAGE_H_PX * 1.35 and not ws.row_breaks.brk
+
+
+def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.oddHeader.center.text = m.title.replace("&", "&&")
+    ws.oddHeader.center.size = 9
     ws.oddFooter.left.text = m.subtitle.replace("&", "&&")
-    ws.oddFooter.right.text = "&P / &N"
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = m.page_label
+    ws.oddFooter.right.size = 8
 
 
 def new_workbook(models: list[SheetModel]) -> Workbook:
