@@ -27,18 +27,31 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H
                  "%Y-%m-%d %H:%M:%S.%f", "%Y-%m")
 
 
+_NUM_TYPES = (int, float, np.integer, np.floating)
+
+
+def _obj(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype=object)
+
+
+def _mask(it, n: int) -> np.ndarray:
+    return np.fromiter(it, dtype=bool, count=n)
+
+
 def blank_mask(s: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT or only white space."""
-    isna = s.isna()
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        txt = s.where(~isna, "").astype(str).str.strip() == ""
-        return isna | (txt & s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
-    return isna
+    a = _obj(s)
+    na = pd.isna(a)
+    ws = _mask((type(v) is str and (not v or v.isspace()) for v in a), len(a))
+    return pd.Series(na | ws, index=s.index)
+
+
+def _is_num_arr(a: np.ndarray) -> np.ndarray:
+    return _mask((isinstance(v, _NUM_TYPES) and not isinstance(v, (bool, np.bool_)) for v in a), len(a))
 
 
 def _is_num(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)),
-                 na_action="ignore").fillna(False).astype(bool)
+    return pd.Series(_is_num_arr(_obj(s)), index=s.index)
 
 
 def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
@@ -57,39 +70,36 @@ def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
     return out
 
 
-def to_datetime(s: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.Series]:
+def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
     """Cells -> datetime64[us]. Accepts serial numbers, date/datetime cells and text dates."""
-    s = pd.Series(s, dtype=object) if s.dtype != object else s
-    out = pd.Series(pd.NaT, index=s.index, dtype=DT)
-    blank = blank_mask(s)
+    a = _obj(s)
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = ~blank
-    if not todo.any():
-        return out, pd.Series(False, index=s.index)
-    num = _is_num(s) & todo
-    if num.any():
-        out[num] = serial_to_datetime(s[num].to_numpy(dtype="float64"), date1904)
-    objs = todo & ~num & s.map(lambda v: not isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-    if objs.any():   # datetime / date / Timestamp cells
-        vals = pd.to_datetime(s[objs].map(_pydt), errors="coerce")
-        out[objs] = vals.astype(DT)
-    txt = todo & ~num & ~objs
-    if txt.any():
-        out[txt] = _parse_text_dates(s[txt].astype(str), date1904)
-    bad = todo & (out.isna() | (out < _MIN) | (out > _MAX))
-    out[bad] = pd.NaT
-    return out, bad
+    if todo.any():
+        num = _is_num_arr(a) & todo
+        if num.any():
+            out[num] = serial_to_datetime(a[num].astype("float64"), date1904)
+        txt = _mask((type(v) is str for v in a), len(a)) & todo
+        objs = todo & ~num & ~txt
+        if objs.any():   # datetime / date / Timestamp cells (time-of-day alone is not a date)
+            out[objs] = _cells_to_datetime(a[objs])
+        if txt.any():
+            out[txt] = _parse_text_dates(pd.Series(a[txt], dtype=object), date1904).to_numpy()
+    res = pd.Series(out, index=s.index)
+    bad = pd.Series(todo, index=s.index) & (res.isna() | (res < _MIN) | (res > _MAX))
+    res[bad] = pd.NaT
+    return res, bad
 
 
-def _pydt(v):
-    """date/datetime/Timestamp -> Timestamp, or NaT when out of range or not a date at all."""
+def _cells_to_datetime(a: np.ndarray) -> np.ndarray:
+    """Date/datetime objects -> datetime64[us]; anything else (times, booleans, tz-aware) -> NaT."""
     import datetime as dt
-    if isinstance(v, dt.datetime):
-        return pd.Timestamp(v.replace(tzinfo=None)).as_unit("us") if v.year >= 1900 else pd.NaT
-    if isinstance(v, dt.date):
-        return pd.Timestamp(v).as_unit("us") if v.year >= 1900 else pd.NaT
-    if isinstance(v, dt.time):
-        return pd.NaT
-    return pd.NaT
+    ok = _mask((isinstance(v, (dt.datetime, dt.date)) and getattr(v, "tzinfo", None) is None for v in a), len(a))
+    out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
+    if ok.any():
+        out[ok] = pd.to_datetime(pd.Series(a[ok], dtype=object), errors="coerce").to_numpy().astype("datetime64[us]")
+    return out
 
 
 def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
@@ -119,90 +129,111 @@ def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
     return out
 
 
-def to_date(s: pd.Series, date1904: bool = False) -> tuple[pd.Series, pd.Series]:
+def to_date(s: pd.Series, date1904: bool = False, blank=None) -> tuple[pd.Series, pd.Series]:
     """Like to_datetime, then floored to the day."""
-    v, bad = to_datetime(s, date1904)
+    v, bad = to_datetime(s, date1904, blank)
     return v.dt.floor("D"), bad
 
 
-def to_yesno(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _memo(fn):
+    """Apply `fn` to every cell, computing each distinct (type, value) once (cells repeat a lot)."""
+    def run(a: np.ndarray) -> list:
+        cache: dict = {}
+        out = []
+        for v in a:
+            k = (type(v), v)
+            try:
+                r = cache[k]
+            except KeyError:
+                r = cache[k] = fn(v)
+            except TypeError:   # unhashable
+                r = fn(v)
+            out.append(r)
+        return out
+    return run
+
+
+def _yesno_one(v):
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    k = str(v).strip().lower()
+    return True if k in _YES else False if k in _NO else None
+
+
+def to_yesno(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> nullable boolean (pd.NA for blank)."""
-    blank = blank_mask(s)
-    key = s.map(lambda v: str(v).strip().lower() if not isinstance(v, bool) else ("true" if v else "false"),
-                na_action="ignore")
-    yes = key.isin(_YES)
-    no = key.isin(_NO)
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    out[yes] = True
-    out[no] = False
-    bad = ~blank & ~yes & ~no
-    return out, bad
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    vals = _memo(_yesno_one)(_obj(s))
+    known = _mask((v is not None for v in vals), len(vals))
+    out = pd.Series(pd.array([v if k else None for v, k in zip(vals, known)], dtype="boolean"), index=s.index)
+    out[blank] = pd.NA
+    return out, pd.Series(~blank & ~known, index=s.index)
 
 
-def to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> float64 (NaN for blank). Text like '¥1,200.50' or '12%' is accepted."""
-    blank = blank_mask(s)
-    num = _is_num(s)
-    out = pd.Series(np.nan, index=s.index, dtype="float64")
+    a = _obj(s)
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    num = _is_num_arr(a)
+    out = np.full(len(a), np.nan)
     if num.any():
-        out[num] = s[num].astype("float64")
-    txt = ~blank & ~num
+        out[num] = a[num].astype("float64")
+    txt = ~blank & ~num & _mask((type(v) is str for v in a), len(a))
     if txt.any():
-        t = s[txt].astype(str).str.strip().str.replace(r"[,，¥￥\s元]", "", regex=True)
-        pct = t.str.endswith("%")
-        v = pd.to_numeric(t.str.rstrip("%"), errors="coerce")
+        t = pd.Series(a[txt], dtype=object).str.strip().str.replace(r"[,，¥￥\s元]", "", regex=True)
+        pct = t.str.endswith("%").to_numpy(dtype=bool)
+        v = pd.to_numeric(t.str.rstrip("%"), errors="coerce").to_numpy(dtype="float64", copy=True)
         v[pct] = v[pct] / 100
         out[txt] = v
-    bad = ~blank & (out.isna() | ~np.isfinite(out.fillna(0)))
+    bad = ~blank & ~np.isfinite(out)
     out[bad] = np.nan
-    return out, bad
+    return pd.Series(out, index=s.index), pd.Series(bad, index=s.index)
 
 
-def to_priority(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _priority_one(v):
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, _NUM_TYPES):
+        return f"P{int(v)}" if float(v) in (1, 2, 3, 4) else None
+    t = str(v).strip().lower()
+    m = re.match(r"^p?\s*([1-4])(?:\.0)?(?:\b|\s|-|$)", t)
+    if m:
+        return f"P{m.group(1)}"
+    return _PRIORITY_WORDS.get(t) or _PRIORITY_WORDS.get(t.split()[0] if t else t)
+
+
+def to_priority(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 紧急/高/中/低 and '1 - Critical'."""
-    blank = blank_mask(s)
-
-    def one(v):
-        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-            return f"P{int(v)}" if float(v) in (1, 2, 3, 4) else None
-        t = str(v).strip().lower()
-        m = re.match(r"^p?\s*([1-4])(?:\.0)?(?:\b|\s|-|$)", t)
-        if m:
-            return f"P{m.group(1)}"
-        return _PRIORITY_WORDS.get(t) or _PRIORITY_WORDS.get(t.split()[0] if t else t)
-
-    # keyed by type too: True == 1 as a dict key, but True is not priority P1
-    table = {}
-    out = s.map(lambda v: table[(type(v), v)] if (type(v), v) in table else table.setdefault((type(v), v), one(v)),
-                na_action="ignore")
-    out[blank] = None
-    out = out.astype(object)
-    bad = ~blank & out.isna()
-    return out, bad
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    vals = np.array(_memo(_priority_one)(_obj(s)), dtype=object)
+    vals[blank] = None
+    known = _mask((v is not None for v in vals), len(vals))
+    return pd.Series(vals, index=s.index, dtype=object), pd.Series(~blank & ~known, index=s.index)
 
 
-def to_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _text_one(v):
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    return str(v).strip()
+
+
+def to_text(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> str (None for blank). Whole numbers lose their '.0' (ids typed as numbers)."""
-    blank = blank_mask(s)
-
-    def one(v):
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if hasattr(v, "strftime"):
-            return v.strftime("%Y-%m-%d")
-        return str(v).strip()
-
-    out = s.map(one, na_action="ignore").astype(object)
-    out[blank] = None
-    return out, pd.Series(False, index=s.index)
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    a = _obj(s)
+    vals = np.array([None if b else (v.strip() if type(v) is str else _text_one(v)) for v, b in zip(a, blank)],
+                    dtype=object)
+    return pd.Series(vals, index=s.index, dtype=object), pd.Series(False, index=s.index)
 
 
-def to_raw(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_raw(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells kept as they are (None for blank): Terms values are parsed per key later."""
-    blank = blank_mask(s)
-    out = s.astype(object).copy()
+    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    out = _obj(s).copy()
     out[blank] = None
-    return out, pd.Series(False, index=s.index)
+    return pd.Series(out, index=s.index, dtype=object), pd.Series(False, index=s.index)
 
 
 CONVERTERS = {"raw": to_raw, "datetime": to_datetime, "date": to_date, "yesno": to_yesno, "number": to_number,

@@ -119,13 +119,13 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
     raw.columns = range(raw.shape[1])
     raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
-    if skip_blank_rows and len(raw):
-        used = [found[c] for c in found]
-        blank = np.ones(len(raw), dtype=bool)
-        for i in used:
-            blank &= coerce.blank_mask(raw[i].astype(object)).to_numpy()
-        raw = raw[~blank]
+    blanks = {c: coerce.blank_mask(raw[i].astype(object)) for c, i in found.items()}
+    if skip_blank_rows and len(raw) and blanks:
+        keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
+        raw = raw[keep]
+        blanks = {c: b[keep] for c, b in blanks.items()}
     raw = raw.reset_index(drop=True)
+    blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
     df = pd.DataFrame(index=raw.index)
     bad = pd.DataFrame(False, index=raw.index, columns=list(t.names))
     headers = {c: header[i] for c, i in found.items()}
@@ -135,7 +135,10 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
             continue
         col = raw[found[c.name]].astype(object)
         conv = coerce.CONVERTERS[c.kind]
-        vals, b = conv(col, date1904) if c.kind in ("datetime", "date") else conv(col)
+        if c.kind in ("datetime", "date"):
+            vals, b = conv(col, date1904, blanks[c.name])
+        else:
+            vals, b = conv(col, blanks[c.name])
         df[c.name] = vals
         if b.any():
             bad[c.name] = b.to_numpy()

@@ -1,0 +1,65 @@
+"""Benchmark: read and type a 400,000-row Tickets sheet (issue 5: well under 30 s and 2 GB).
+
+    .venv/bin/python benchmarks/bench_read.py [ROWS]
+
+Builds the workbook once (cached in /tmp), then reads it in a fresh process per reader and reports
+wall time and peak resident memory (ru_maxrss), side by side: the full servicepledge reader
+(python-calamine + typing + checks), and the raw calamine / openpyxl read_only cell dumps.
+"""
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 400_000
+PATH = Path(f"/tmp/servicepledge-bench-{ROWS}.xlsx")
+HEAD = ["工单编号", "受理时间", "优先级", "复杂问题", "首次响应时间", "初步方案时间", "解决时间", "质量达标",
+        "服务费用", "回访时间", "满意度", "客户", "联系电话", "产品类型", "工程师"]
+
+
+def build():
+    from openpyxl import Workbook
+    rng = np.random.default_rng(1)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("服务工单")
+    ws.append(HEAD)
+    t0 = dt.datetime(2025, 1, 1)
+    opened = rng.integers(0, 365 * 86400, ROWS)
+    resp = rng.exponential(3600, ROWS).astype(int)
+    for i in range(ROWS):
+        o = t0 + dt.timedelta(seconds=int(opened[i]))
+        ws.append([f"SR-{i:07d}", o, ["P1", "P2", "紧急", "低"][i % 4], "是" if i % 5 == 0 else "否",
+                   o + dt.timedelta(seconds=int(resp[i])), None, o + dt.timedelta(hours=30), "是", 200 + i % 700,
+                   None, 1 + i % 5, "北京华信科技有限公司", "13812345678", "硬件设备", "张伟"])
+    wb.save(PATH)
+
+
+CHILD = {
+    "servicepledge": "from servicepledge.reader import read_workbook; w = read_workbook(P); n = len(w['Tickets'].df)",
+    "calamine raw": "import python_calamine as pc; n = len(pc.CalamineWorkbook.from_path(P).get_sheet_by_name('服务工单').to_python())",
+    "openpyxl read_only raw": "import openpyxl; wb = openpyxl.load_workbook(P, read_only=True); "
+                              "n = sum(1 for _ in wb['服务工单'].iter_rows(values_only=True))",
+}
+
+
+def measure(code):
+    prog = ("import resource, time; P = %r; t = time.perf_counter(); %s; "
+            "print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(PATH), code)
+    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), float(out[1]), float(out[2])
+
+
+if __name__ == "__main__":
+    if not PATH.exists():
+        t = time.perf_counter()
+        build()
+        print(f"built {PATH} ({PATH.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.0f} s")
+    print(f"{'reader':26} {'rows':>9} {'seconds':>8} {'peak MB':>8}")
+    base = None
+    for name, code in CHILD.items():
+        n, s, mb = measure(code)
+        base = base or s
+        print(f"{name:26} {n:9d} {s:8.1f} {mb:8.0f}   ({s / base:.2f}x servicepledge)")
