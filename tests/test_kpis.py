@@ -195,3 +195,13 @@ def test_working_day_deadlines_across_national_day():
     d = {i["ref_id"]: i["deadline"] for i in r.doc["breaches"]["items"]}
     # C: Sat 10 (make-up), Mon 12 .. Fri 16 (5 more) = 6, Mon 19 = 7 -> 10-19
     assert d == {"K0": "2026-09-30", "K1": "2026-10-09", "K2": "2026-10-19"}
+
+
+def test_years_outside_the_holiday_calendar_are_reported_not_guessed():
+    from servicepledge.worktime import calendar_coverage
+    year = calendar_coverage()[1] + 1
+    r = report(period=f"{year}-01", as_of=f"{year}-01-31", terms={"time_basis": "business"},
+               Tickets=[dict(ticket_id="A", opened_at=f"{year}-01-05 09:00", first_response_at=f"{year}-01-05 10:00")])
+    cal = [i for i in r.doc["data_issues"] if i["column"] == "holidays"]
+    assert len(cal) == 1 and str(year) in cal[0]["problem"] and cal[0]["table"] == "Terms"
+    assert r.doc["response"]["met"] == 1     # still computed, with weekdays only

@@ -15,7 +15,10 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 
 DEFAULTS: dict[str, object] = {
     "response_hours": 2.0,
+    # per-priority overrides default to the general target (None = "use the general one")
+    **{f"response_hours_{p}": None for p in PRIORITIES},
     "complex_solution_hours": 24.0,
+    **{f"complex_solution_hours_{p}": None for p in PRIORITIES},
     "complaint_accept_hours": 2.0,
     "complaint_progress_hours": 24.0,
     "complaint_final_hours": 72.0,
@@ -36,11 +39,6 @@ DEFAULTS: dict[str, object] = {
     "followup_target": 0.90,
     "lang": "zh",
 }
-# Per-priority overrides default to the general target (None = "use the general one").
-for _p in PRIORITIES:
-    DEFAULTS[f"response_hours_{_p}"] = None
-    DEFAULTS[f"complex_solution_hours_{_p}"] = None
-
 _HOURS = {"response_hours", "complex_solution_hours", "complaint_accept_hours",
           "complaint_progress_hours", "complaint_final_hours"} | {
     f"{k}_{p}" for k in ("response_hours", "complex_solution_hours") for p in PRIORITIES}
