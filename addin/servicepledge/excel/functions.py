@@ -1,0 +1,294 @@
+"""The SP_ worksheet functions (SPEC section 5): thin wrappers over the engine, no KPI logic here.
+
+One module for every runtime: xlwings Lite (main.py imports it), xlwings Server (custom_functions
+imports it) and classic xlwings on Windows (UDF_MODULES = servicepledge.excel.functions). Only the
+portable decorator options are used: `func`, `arg(name, "raw", doc=...)`, `ret(date_format=...)`.
+Ranges come "raw" (no per-cell conversion by xlwings: a 50,000-cell table would otherwise cost
+seconds on xlwings Server); `cells.grid` does the little cleaning needed, in one pass.
+
+Conventions: tables are passed whole with their header row (Tickets[#All]); optional arguments may
+be left empty; results are 2-D lists with a header row that spill; rates are fractions (format the
+cells as %); blank figures are empty cells; any problem gives one "#SP! ..." text naming the fix.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from xlwings import arg, func, ret
+
+from .. import sheets
+from ..kpi import service as S
+from ..kpi import sla
+from ..labels import t
+from ..period import parse_as_of, parse_period
+from ..report import compute
+from ..schema import TABLES, header_key
+from ..tables import InputError, Issues, empty
+from ..terms import DEFAULT_TERMS
+from ..worktime import elapsed_hours
+from . import cells
+from .kpisheet import COMPLAINT_KEYS
+from .cells import guard
+
+__all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TURNOVER", "SP_FUND",
+           "SP_BREACHES", "SP_KPIS"]
+
+# argument help shown in Excel's function wizard (plain words for managers)
+D_TERMS = "Optional. The Terms table (承诺参数) with its header, e.g. Terms[#All]. Empty = the standard commitment."
+D_PERIOD = "Optional. The month, e.g. \"2026-10\" or any date in it. Empty = the month of the latest record."
+D_AS_OF = ("Optional. The moment to judge open items at, e.g. \"2026-10-31 18:00\". Empty = now "
+           "(the figure then only updates when Excel recalculates; put =NOW() in the cell to keep it current).")
+D_TICKETS = "The service ticket table (服务工单) with its header row, e.g. Tickets[#All]."
+D_COMPLAINTS = "The complaint table (客户投诉) with its header row, e.g. Complaints[#All]."
+D_STAFF = "The service staff table (服务人员) with its header row, e.g. Staff[#All]."
+D_LEDGER = "The fund ledger (基金台账) with its header row, e.g. FundLedger[#All]."
+D_BUDGET = "The fund budget (基金预算) with its header row, e.g. FundBudget[#All]."
+D_NOTICES = "The written breach notices (违约通知) with their header row, e.g. Notices[#All]."
+
+_METRICS = {header_key(k): m for m in S.TICKET_METRICS
+            for k in (m, m.replace("_", " "), t(m, "zh"), t(m, "en"))}
+_METRICS.update({header_key(k): "initial_solution" for k in ("初步方案", "solution", "initial")})
+_METRICS.update({header_key(k): "response" for k in ("响应", "first response")})
+
+
+# ---------------------------------------------------------------- shared steps
+def _tables(**given) -> dict:
+    """All input tables; the ones not passed are empty (their figures are blank)."""
+    return {name: given.get(name) or empty(name) for name in TABLES}
+
+
+def _period(value, default_from=None):
+    return parse_period(cells.scalar(value, "period"), default_from, cells.date1904())
+
+
+def _as_of(value):
+    return parse_as_of(cells.scalar(value, "as_of"), cells.date1904())
+
+
+def _report(tables: dict, period, as_of, terms, lang=None):
+    return compute(tables, Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
+
+
+def _block(b) -> list[list]:
+    return cells.table_result(b.header, b.rows)
+
+
+def _lang_of(*loaded) -> str:
+    """Labels for functions without a terms argument: Chinese when the headers are Chinese."""
+    for x in loaded:
+        for h in x.headers.values():
+            if any("\u4e00" <= ch <= "\u9fff" for ch in str(h)):
+                return "zh"
+        if x.headers:
+            return "en"
+    return "zh"
+
+
+# ---------------------------------------------------------------- row-level functions
+@func
+@arg("start", "raw", doc="When the clock starts: one date/time cell or a column of them (e.g. the opened-at column).")
+@arg("end", "raw", doc="When the clock stops: one date/time cell or a column of the same length. Blank = not yet.")
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_HOURS(start, end, terms=None):
+    """Hours from start to end for each row, counted as the commitment counts them (calendar hours, or working
+    hours only when Terms say time_basis = business). Blank where end is blank.
+    """
+    tm = cells.terms(terms)
+    a, shape_a = cells.column(start, "start")
+    b, shape_b = cells.column(end, "end")
+    a, b, shape = _pair(a, b, shape_a, shape_b)
+    sa, bad_a = cells.datetimes(a)
+    sb, bad_b = cells.datetimes(b)
+    hours = elapsed_hours(sa, sb, tm)
+    out = []
+    for i in range(len(a)):
+        if bad_a.iloc[i]:
+            out.append(cells.fail(f"start '{a[i]}' is not a date/time; write it as 2026-10-05 14:30"))
+        elif bad_b.iloc[i]:
+            out.append(cells.fail(f"end '{b[i]}' is not a date/time; write it as 2026-10-05 14:30"))
+        elif pd.isna(sa.iloc[i]) or pd.isna(sb.iloc[i]):
+            out.append(None)
+        elif sb.iloc[i] < sa.iloc[i]:
+            out.append(cells.fail("end is before start; check the two dates"))
+        else:
+            out.append(float(hours[i]))
+    return cells.shaped(out, shape)
+
+
+def _pair(a, b, shape_a, shape_b):
+    """Two columns of equal length, or one single value against a column."""
+    if len(a) == len(b):
+        return a, b, shape_a
+    if len(a) == 1:
+        return a * len(b), b, shape_b
+    if len(b) == 1:
+        return a, b * len(a), shape_a
+    raise InputError(f"start has {len(a)} cells but end has {len(b)}; give columns of the same length")
+
+
+@func
+@arg("start", "raw", doc="When the clock starts: one date/time cell or a column of them.")
+@arg("end", "raw", doc="When the clock stops: one date/time cell or a column of the same length. Blank = not yet.")
+@arg("target_hours", "raw", doc="The promised number of hours: one number or a column (one per row).")
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
+    """Met, Breached or Pending for each row: Met when done within the promised hours, Breached when done late
+    or still open past the promise, Pending when still open within it.
+    """
+    tm = cells.terms(terms)
+    when = _as_of(as_of)
+    a, shape_a = cells.column(start, "start")
+    b, shape_b = cells.column(end, "end")
+    a, b, shape = _pair(a, b, shape_a, shape_b)
+    tg, _ = cells.column(target_hours, "target_hours")
+    if len(tg) not in (1, len(a)):
+        raise InputError(f"target_hours has {len(tg)} cells but start has {len(a)}; give one number or a column "
+                         f"of the same length")
+    tg = tg * len(a) if len(tg) == 1 else tg
+    target = pd.to_numeric(pd.Series([None if cells.is_blank(x) else x for x in tg], dtype=object),
+                           errors="coerce").to_numpy(dtype="float64")
+    sa, bad_a = cells.datetimes(a)
+    sb, bad_b = cells.datetimes(b)
+    st = sla.statuses(sa, sb, np.where(target > 0, target, np.nan), when, tm)
+    out = []
+    for i in range(len(a)):
+        if bad_a.iloc[i] or bad_b.iloc[i]:
+            out.append(cells.fail(f"'{b[i] if bad_b.iloc[i] else a[i]}' is not a date/time; "
+                                  f"write it as 2026-10-05 14:30"))
+        elif not target[i] > 0:
+            out.append(cells.fail(f"target_hours '{tg[i]}' is not a number of hours above 0"))
+        elif pd.isna(sa.iloc[i]):
+            out.append(None)
+        elif pd.notna(sb.iloc[i]) and sb.iloc[i] < sa.iloc[i]:
+            out.append(cells.fail("end is before start; check the two dates"))
+        else:
+            out.append(st["status"].iloc[i])
+    return cells.shaped(out, shape)
+
+
+# ---------------------------------------------------------------- table functions
+@func
+@arg("tickets", "raw", doc=D_TICKETS)
+@arg("period", doc=D_PERIOD)
+@arg("metric", doc="Optional. \"response\" (first response, the default) or \"initial_solution\" (complex problems).")
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
+    """Share of the month's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
+    ticket is decided yet. Format the cell as %.
+    """
+    tm = cells.terms(terms)
+    m = cells.scalar(metric, "metric")
+    name = "response" if m is None else _METRICS.get(header_key(m))
+    if name is None:
+        raise InputError(f"metric '{m}' is not known; use response or initial_solution")
+    tk = cells.table("Tickets", tickets, "tickets")
+    p = _period(period, tk.df["opened_at"])
+    rows = S.metric_rows(_tables(Tickets=tk), name, _as_of(as_of), tm)
+    return cells.cell(rows.summary(p)["compliance"])
+
+
+@func
+@arg("complaints", "raw", doc=D_COMPLAINTS)
+@arg("period", doc=D_PERIOD)
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None):
+    """Complaint handling in the month: accepted, progress fed back and final answer, each with total, met,
+    breached, pending and compliance (a table with a header row).
+    """
+    tm = cells.terms(terms)
+    cp = cells.table("Complaints", complaints, "complaints")
+    p = _period(period, cp.df["received_at"])
+    when, lang = _as_of(as_of), tm["lang"]
+    keys = COMPLAINT_KEYS
+    rows = []
+    for m in S.COMPLAINT_METRICS:
+        x = S.metric_rows(_tables(Complaints=cp), m, when, tm).summary(p)
+        rows.append([t(m, lang)] + [x[k] for k in keys])
+    return cells.table_result([t("metric", lang)] + [t(k, lang) for k in keys], rows)
+
+
+@func
+@arg("staff", "raw", doc=D_STAFF)
+@arg("period", doc="Optional. The month, e.g. \"2026-10\" or any date in it. Empty = the current month.")
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_TURNOVER(staff, period=None, terms=None):
+    """Staff turnover of the month and of the rolling window against the threshold, with the verdict, the
+    required action when it is exceeded, and the certified share (a two-column table).
+    """
+    tm = cells.terms(terms)
+    st = cells.table("Staff", staff, "staff")
+    r = _report(_tables(Staff=st), _period(period), _as_of(None), tm)
+    return _block(sheets.staffing(r).blocks[0])
+
+
+@func
+@arg("ledger", "raw", doc=D_LEDGER)
+@arg("budget", "raw", doc=D_BUDGET)
+@arg("period", doc=D_PERIOD)
+@guard
+def SP_FUND(ledger, budget, period=None):
+    """The special after-sales fund per category: budget, spent in the month, spent this year, utilization
+    (spent / budget) and categories without a budget line (a table with a total row).
+    """
+    lg = cells.table("FundLedger", ledger, "ledger")
+    bd = cells.table("FundBudget", budget, "budget")
+    lang = _lang_of(lg, bd)
+    r = _report(_tables(FundLedger=lg, FundBudget=bd), _period(period, lg.df["date"]), _as_of(None),
+                DEFAULT_TERMS, lang)
+    return _block(sheets.fund(r).blocks[0])
+
+
+@func
+@arg("tickets", "raw", doc=D_TICKETS)
+@arg("complaints", "raw", doc=D_COMPLAINTS)
+@arg("notices", "raw", doc=D_NOTICES)
+@arg("period", doc=D_PERIOD)
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@ret(date_format="yyyy-mm-dd")
+@guard
+def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None):
+    """The breach register of the month: every late or below-standard ticket or complaint and every written
+    notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
+    """
+    tm = cells.terms(terms)
+    tk = cells.table("Tickets", tickets, "tickets")
+    cp = cells.table("Complaints", complaints, "complaints")
+    nt = cells.table("Notices", notices, "notices")
+    r = _report(_tables(Tickets=tk, Complaints=cp, Notices=nt), _period(period, tk.df["opened_at"]),
+                _as_of(as_of), tm)
+    return _block(sheets.breaches(r, mask=True).blocks[0])
+
+
+@func
+@arg("tickets", "raw", doc=D_TICKETS)
+@arg("complaints", "raw", doc=D_COMPLAINTS)
+@arg("staff", "raw", doc=D_STAFF)
+@arg("ledger", "raw", doc=D_LEDGER)
+@arg("budget", "raw", doc=D_BUDGET)
+@arg("notices", "raw", doc=D_NOTICES)
+@arg("period", doc=D_PERIOD)
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None):
+    """The headline figures of the month (the report's dashboard): each figure with its actual value, its
+    target and the verdict OK / Not met. Rates are fractions: format them as %.
+    """
+    tm = cells.terms(terms)
+    tk = cells.table("Tickets", tickets, "tickets")
+    given = {"Tickets": tk, "Complaints": cells.table("Complaints", complaints, "complaints"),
+             "Staff": cells.table("Staff", staff, "staff"),
+             "FundLedger": cells.table("FundLedger", ledger, "ledger"),
+             "FundBudget": cells.table("FundBudget", budget, "budget"),
+             "Notices": cells.table("Notices", notices, "notices")}
+    r = _report(_tables(**given), _period(period, tk.df["opened_at"]), _as_of(as_of), tm)
+    return _block(sheets.dashboard(r).blocks[0])
