@@ -30,9 +30,11 @@ SPEC = {"SP_HOURS": ["start", "end", "terms"],
         "SP_TURNOVER": ["staff", "period", "terms"],
         "SP_FUND": ["ledger", "budget", "period"],
         "SP_BREACHES": ["tickets", "complaints", "notices", "period", "as_of", "terms"],
-        "SP_KPIS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms"]}
+        "SP_KPIS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms"],
+        "SP_CHART": ["kind", "tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of",
+                     "terms"]}
 REQUIRED = {"SP_HOURS": 2, "SP_SLA_STATUS": 3, "SP_COMPLIANCE": 1, "SP_COMPLAINTS": 1, "SP_TURNOVER": 1,
-            "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6}
+            "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6, "SP_CHART": 1}
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +252,26 @@ def test_terms_argument_forms(grids):
     stacked = [["参数", "值"], ["time_basis", "business"], ["日期", "是否工作日"],
                [serial(dt.datetime(2026, 11, 16)), "否"]]
     assert call(F, "SP_HOURS", [[serial(start)]], [[serial(end)]], stacked) == [[1.0]]
+
+
+@pytest.mark.parametrize("kind", ["compliance", "turnover", "fund", "breaches", "流失率"])
+def test_sp_chart_returns_the_report_figure(grids, report, kind):
+    """Lite and Server show a returned matplotlib figure as an in-cell picture (Lite's own image
+    converter); here we check the function hands back the chart of the engine's numbers."""
+    from matplotlib.figure import Figure
+
+    from servicepledge import charts
+    a = args(grids, "Tickets", "Complaints", "Staff", "FundLedger", "FundBudget", "Notices")
+    fig = F.SP_CHART(kind, *a, PERIOD, AS_OF, as_arg(grids["Terms"]))
+    assert isinstance(fig, Figure)
+    want = charts.figure(kind, report)
+    texts = sorted(x.get_text() for ax in fig.axes for x in ax.texts)
+    assert texts and texts == sorted(x.get_text() for ax in want.axes for x in ax.texts)
+
+
+def test_sp_chart_unknown_kind_and_classic(grids, monkeypatch):
+    out = F.SP_CHART("pie", *args(grids, "Tickets"))
+    assert isinstance(out, str) and out.startswith("#SP!") and "compliance" in out
+    monkeypatch.delenv("XLWINGS_ON_SERVER")
+    out = F.SP_CHART("fund", *args(grids, "Tickets"))
+    assert out.startswith("#SP!") and "report button" in out

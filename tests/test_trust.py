@@ -1,7 +1,6 @@
 """Issue 5: hostile files, bad data, no data loss, privacy, formula injection."""
 import datetime as dt
 import hashlib
-import os
 
 import openpyxl
 import pandas as pd

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .tables import InputError
+from .xlsx import write_atomic
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice can take ~30 s on a slow machine
 _CANDIDATES = (
@@ -73,16 +74,7 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT) -> Path:
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
             detail = _last_line(proc.stderr) or _last_line(proc.stdout) or f"exit code {proc.returncode}"
             raise InputError(f"{path}: LibreOffice could not export the PDF ({detail})")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, part = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".pdf", dir=out.parent)
-        os.close(fd)
-        try:
-            shutil.copyfile(made, part)
-            os.replace(part, out)
-        except BaseException:
-            if os.path.exists(part):
-                os.unlink(part)
-            raise
+        write_atomic(out, lambda part: shutil.copyfile(made, part))
     return out
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import tables as T
 from .safety import check_workbook_file
-from .schema import TABLES, header_key, table_for_name
+from .schema import TABLES, table_for_name
 
 
 @dataclass

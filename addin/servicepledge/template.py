@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from .schema import TABLES, Table
 from .tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
 from .terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
+from .xlsx import write_atomic
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -295,18 +294,4 @@ def _reproducible_bytes(wb: Workbook) -> bytes:
 
 
 def _write_atomic(data: bytes, out: Path) -> Path:
-    """Like xlsx.save_atomic: a temporary file beside `out`, renamed into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)      # an ordinary file, not mkstemp's owner-only one
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return out
+    return write_atomic(out, lambda tmp: Path(tmp).write_bytes(data))

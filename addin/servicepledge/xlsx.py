@@ -347,17 +347,29 @@ def new_workbook(models: list[SheetModel]) -> Workbook:
     return wb
 
 
-def save_atomic(wb: Workbook, out: Path) -> Path:
-    """Save to a temporary file beside `out`, then rename it into place (never a half-written file)."""
+def write_atomic(out: Path, write) -> Path:
+    """Call `write(temp_path)` on a temporary file beside `out`, then rename it into place.
+
+    Readers never see a half-written file, an interrupted write leaves the previous `out` intact,
+    and the file gets ordinary permissions (mkstemp's are owner-only).
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx", dir=out.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem, suffix=out.suffix or ".tmp", dir=out.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        write(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return out
+
+
+def save_atomic(wb: Workbook, out: Path) -> Path:
+    """Save an openpyxl workbook atomically (see write_atomic)."""
+    return write_atomic(out, wb.save)

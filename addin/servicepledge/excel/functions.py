@@ -31,7 +31,7 @@ from .kpisheet import COMPLAINT_KEYS
 from .cells import guard
 
 __all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TURNOVER", "SP_FUND",
-           "SP_BREACHES", "SP_KPIS"]
+           "SP_BREACHES", "SP_KPIS", "SP_CHART"]
 
 # argument help shown in Excel's function wizard (plain words for managers)
 D_TERMS = "Optional. The Terms table (承诺参数) with its header, e.g. Terms[#All]. Empty = the standard commitment."
@@ -283,6 +283,12 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
     """The headline figures of the month (the report's dashboard): each figure with its actual value, its
     target and the verdict OK / Not met. Rates are fractions: format them as %.
     """
+    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    return _block(sheets.dashboard(r).blocks[0])
+
+
+def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms):
+    """The whole month's report from the six tables (any of them may be left empty)."""
     tm = cells.terms(terms)
     tk = cells.table("Tickets", tickets, "tickets")
     given = {"Tickets": tk, "Complaints": cells.table("Complaints", complaints, "complaints"),
@@ -290,5 +296,29 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
              "FundLedger": cells.table("FundLedger", ledger, "ledger"),
              "FundBudget": cells.table("FundBudget", budget, "budget"),
              "Notices": cells.table("Notices", notices, "notices")}
-    r = _report(_tables(**given), _period(period, tk.df["opened_at"]), _as_of(as_of), tm)
-    return _block(sheets.dashboard(r).blocks[0])
+    return _report(_tables(**given), _period(period, tk.df["opened_at"]), _as_of(as_of), tm)
+
+
+@func
+@arg("kind", doc="Which chart: compliance, turnover, fund or breaches (also 达标率, 流失率, 基金, 违约).")
+@arg("tickets", "raw", doc="Optional for turnover and fund charts. " + D_TICKETS)
+@arg("complaints", "raw", doc="Optional. " + D_COMPLAINTS)
+@arg("staff", "raw", doc="Needed for the turnover chart. " + D_STAFF)
+@arg("ledger", "raw", doc="Needed for the fund chart. " + D_LEDGER)
+@arg("budget", "raw", doc="Needed for the fund chart. " + D_BUDGET)
+@arg("notices", "raw", doc="Optional. " + D_NOTICES)
+@arg("period", doc=D_PERIOD)
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@guard
+def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budget=None, notices=None,
+             period=None, as_of=None, terms=None):
+    """One of the report's four charts as a picture in the cell (xlwings Lite and Server): compliance per
+    metric over 12 months, staff turnover against the threshold, fund budget vs spent, breaches by status.
+    """
+    if not cells.remote_runtime():
+        return cells.fail("SP_CHART shows pictures in xlwings Lite and xlwings Server. In classic xlwings the "
+                          "report button places the same charts as pictures (pictures.add, update=True).")
+    from .. import charts
+    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    return charts.figure(cells.scalar(kind, "kind") or "", r)
