@@ -1,6 +1,6 @@
 """xlwings Lite: paste this into the workbook's main.py (xlwings Lite editor, main.py tab).
 
-It makes the eight SP_ functions (SP_HOURS ... SP_KPIS) appear in Excel and adds two scripts to
+It makes the nine SP_ functions (SP_HOURS ... SP_KPIS, SP_CHART) appear in Excel and adds two scripts to
 the task pane: "生成月度报告 Build monthly report" and "刷新KPI公式 Refresh KPI sheet".
 The package itself comes from requirements.txt (see the requirements.txt tab).
 """
