@@ -128,3 +128,25 @@ def _name(name, refers_to, wb, scope_ix, scope):
     sheet = sheet.strip("'").replace("''", "'")
     return {"name": name, "sheet_index": wb.sheetnames.index(sheet), "address": addr.replace("$", ""),
             "book_scope": scope is None, "scope_sheet_name": scope, "scope_sheet_index": scope_ix}
+
+
+# ---------------------------------------------------------------- fixtures shared by the Excel tests
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def date_system():
+    """Every Excel test starts and ends with the default (1900) date system."""
+    from servicepledge.excel import cells
+    cells.set_date_system(None)
+    yield
+    cells.set_date_system(None)
+
+
+@pytest.fixture(scope="module")
+def report():
+    """The engine's report of the sample for PERIOD and AS_OF: what Excel must show."""
+    from servicepledge.reader import read_workbook
+    from servicepledge.report import compute
+    wb = read_workbook(SAMPLE)
+    return compute(wb.tables, wb.issues, period=PERIOD, as_of=AS_OF)

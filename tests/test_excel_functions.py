@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from excel_helpers import AS_OF, PERIOD, SAMPLE, as_arg, call, sample_grids, serial, server_mode
+from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, serial, server_mode
 
 xw = server_mode()
 from xlwings.server import custom_functions_meta  # noqa: E402
@@ -20,8 +21,6 @@ from servicepledge import sheets  # noqa: E402
 from servicepledge.excel import cells  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.labels import t  # noqa: E402
-from servicepledge.reader import read_workbook  # noqa: E402
-from servicepledge.report import compute  # noqa: E402
 
 SPEC = {"SP_HOURS": ["start", "end", "terms"],
         "SP_SLA_STATUS": ["start", "end", "target_hours", "as_of", "terms"],
@@ -37,22 +36,9 @@ REQUIRED = {"SP_HOURS": 2, "SP_SLA_STATUS": 3, "SP_COMPLIANCE": 1, "SP_COMPLAINT
             "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6, "SP_CHART": 1}
 
 
-@pytest.fixture(autouse=True)
-def date_system():
-    cells.set_date_system(None)
-    yield
-    cells.set_date_system(None)
-
-
 @pytest.fixture(scope="module")
 def grids():
     return sample_grids()
-
-
-@pytest.fixture(scope="module")
-def report():
-    wb = read_workbook(SAMPLE)
-    return compute(wb.tables, wb.issues, period=PERIOD, as_of=AS_OF)
 
 
 def args(grids, *names, date1904=False):

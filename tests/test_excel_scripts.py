@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from excel_helpers import AS_OF, PERIOD, SAMPLE, book_json, server_mode
+from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, book_json, server_mode
 
 xw = server_mode()
 from xlwings.pro._xlremote import engine as remote_engine  # noqa: E402
@@ -16,8 +17,6 @@ from servicepledge import sheets  # noqa: E402
 from servicepledge.excel import cells, kpisheet, render  # noqa: E402
 from servicepledge.excel import scripts as S  # noqa: E402
 from servicepledge.labels import t  # noqa: E402
-from servicepledge.reader import read_workbook  # noqa: E402
-from servicepledge.report import compute  # noqa: E402
 from servicepledge.template import write_template  # noqa: E402
 
 INPUT_SHEETS = 8
@@ -52,19 +51,6 @@ def same_grid(got, expect):
                 assert x == pytest.approx(y), (g, e)
             else:
                 assert x == y, (g, e)
-
-
-@pytest.fixture(autouse=True)
-def date_system():
-    cells.set_date_system(None)
-    yield
-    cells.set_date_system(None)
-
-
-@pytest.fixture(scope="module")
-def report():
-    wb = read_workbook(SAMPLE)
-    return compute(wb.tables, wb.issues, period=PERIOD, as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")

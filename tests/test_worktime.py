@@ -290,3 +290,11 @@ def test_add_days_and_is_working_day_match_reference(terms, dates, n):
             want += dt.timedelta(days=1)
             left -= ref_is_working(want, working)
         assert g == np.datetime64(want)
+
+
+def test_work_end_24_00_counts_the_whole_day():
+    # 24x5 support desk: Mon 2026-10-12 00:00 -> Tue 00:00 is one whole working day = 24 h exactly
+    terms = {"time_basis": "business", "work_start": "00:00", "work_end": "24:00", "holidays": "none"}
+    got = elapsed_hours(pd.Series([pd.Timestamp("2026-10-12 00:00")]), pd.Series([pd.Timestamp("2026-10-13 00:00")]),
+                        terms)
+    assert got[0] == 24.0

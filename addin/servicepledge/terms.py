@@ -124,7 +124,7 @@ class Terms(Mapping):
         out = {}
         for k, v in self.values.items():
             if isinstance(v, dt.time):
-                v = v.strftime("%H:%M" if not v.second else "%H:%M:%S")
+                v = "24:00" if v == dt.time.max else v.strftime("%H:%M" if not v.second else "%H:%M:%S")
             elif k == "workdays":
                 v = _format_workdays(v)
             out[k] = v
@@ -169,14 +169,16 @@ def _time(key, v) -> dt.time:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1:
         secs = round(float(v) * 86400)
         if secs == 86400:
-            return dt.time(23, 59, 59)
+            return dt.time.max          # 24:00, the end of the day
         return dt.time(secs // 3600, secs // 60 % 60, secs % 60)
     m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?\s*", str(v))
     if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
         raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00")
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if h == 24:
-        return dt.time(23, 59, 59)
+        if mi or s:
+            raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00")
+        return dt.time.max              # 24:00, the end of the day
     return dt.time(h, mi, s)
 
 

@@ -14,6 +14,8 @@ Years the CN calendar does not cover fall back to the weekday rule (see `uncover
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import functools
 from collections.abc import Mapping
 
@@ -130,6 +132,9 @@ def _table_for(terms: Terms, lo_day: int, hi_day: int) -> tuple[int, np.ndarray]
 
 
 def _seconds(t) -> int:
+    """Seconds since midnight; time.max stands for 24:00 (the end of the day)."""
+    if t == dt.time.max:
+        return 86400
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
