@@ -80,7 +80,9 @@ def dashboard(r: Report) -> SheetModel:
     ops = []
 
     def add(label, value, target, ok, fmt, op=">="):
-        rows.append([label, value, target, _verdict(ok, lang)])
+        # a figure without a target is information, not a verdict: leave the verdict empty
+        verdict = "" if target is None else _verdict(None if value is None else ok, lang)
+        rows.append([label, value, target, verdict])
         fmts.append(fmt)
         ops.append(None if target is None else op)
 

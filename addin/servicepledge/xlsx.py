@@ -217,7 +217,8 @@ def write_cards(ws, top: int, b: Block) -> int:
             cells[2].alignment = Alignment(horizontal="center", vertical="center")
             set_text_or_value(cells[3], verdict)
             key = _verdict_key(verdict, words) or "na"
-            cells[3].fill = PatternFill("solid", fgColor=_hex(STRONG[key]))
+            if verdict:     # a figure without a target has no verdict bar
+                cells[3].fill = PatternFill("solid", fgColor=_hex(STRONG[key]))
             cells[3].font = _font(size=10, bold=True, color="FFFFFF")
             cells[3].alignment = Alignment(horizontal="center", vertical="center")
             for h in range(4):      # outline of the card (each cell of the merged ranges)
