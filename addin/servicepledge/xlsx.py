@@ -9,6 +9,7 @@ footer. The dashboard is a fixed grid: headline cards, then room for the chart p
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 import math
 import os
 import tempfile
@@ -101,6 +102,24 @@ def _paint(cell, fill: str, font: str) -> None:
     cell.font = _font(bold=True, color=_hex(font))
 
 
+def _style_cell(c, cache: dict, key: tuple) -> None:
+    """Style a data cell: border, number format, wrap, fill. openpyxl hashes every style object on
+    assignment (20 s for a 10,000-row register), so each combination is built once and copied."""
+    cached = cache.get(key)
+    if cached is not None:
+        c._style = copy(cached)
+        return
+    numfmt, wrap, paint = key
+    c.border = BORDER
+    if numfmt:
+        c.number_format = numfmt
+    if wrap:
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    if paint:
+        _paint(c, *paint)
+    cache[key] = copy(c._style)
+
+
 def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
                 narrow: bool = False) -> int:
     """Write one table block from row `top`; return the next free row. `narrow`: a block with fewer
@@ -122,6 +141,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
             wraps.append((r, j, display_width(h)))
     words = _words()
     last = len(b.header)
+    styles: dict = {}
     _cjk_height(ws, r, b.header)
     for i, row in enumerate(b.rows):
         r += 1
@@ -129,28 +149,23 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
-            c.border = BORDER
             fmt = b.formats[j - 1] if j - 1 < len(b.formats) else None
             if b.row_formats and isinstance(v, (int, float)) and not isinstance(v, bool):
                 fmt = b.row_formats[i] or fmt
-            if fmt and fmt in FORMATS:
-                c.number_format = FORMATS[fmt]
-            elif isinstance(v, dt.datetime):
-                c.number_format = FORMATS["datetime"]
+            numfmt = FORMATS[fmt] if fmt in FORMATS else FORMATS["datetime"] if isinstance(v, dt.datetime) else None
             w = display_width(v, fmt) + 2
             overflow = narrow and j == last and isinstance(v, str)
-            if isinstance(v, str) and w > TEXT_CAP and not overflow:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-                if wraps is not None:
-                    wraps.append((r, j, w))
+            wrap = isinstance(v, str) and w > TEXT_CAP and not overflow
+            if wrap and wraps is not None:
+                wraps.append((r, j, w))
+            paint = None
             if b.verdict_col is not None and j - 1 == b.verdict_col:
                 key = _verdict_key(v, words)
-                if key:
-                    _paint(c, *LIGHT[key])
+                paint = LIGHT[key] if key else None
             if b.status_col is not None and j - 1 == b.status_col:
                 key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
-                if key:
-                    _paint(c, *STATUS_STYLE[key])
+                paint = STATUS_STYLE[key] if key else paint
+            _style_cell(c, styles, (numfmt, wrap, paint))
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2

@@ -13,29 +13,35 @@ COLUMNS = ["ref_id", "source", "reasons", "opened_at", "severity", "notice_id", 
            "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
 
 
+def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rows of the period with at least one reason, and their reasons in a fixed order."""
+    table = pd.DataFrame({k: v & in_period for k, v in flags.items()})
+    hit = table.any(axis=1)
+    names = list(flags)
+    reasons = [[n for n, f in zip(names, row) if f] for row in table[hit].itertuples(index=False)]
+    return hit, pd.Series(reasons, index=table.index[hit], dtype=object)
+
+
+def _breached(rows: dict, metric: str) -> pd.Series:
+    return rows[metric].rows["status"] == BREACHED
+
+
 def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
     df = tickets.df
     in_p = period.contains(df["opened_at"]) & tickets.usable("ticket_id", "opened_at")
-    reasons = pd.Series([[] for _ in range(len(df))], index=df.index, dtype=object)
-    for metric in ("response", "initial_solution"):
-        hit = (rows[metric].rows["status"] == BREACHED) & in_p
-        reasons[hit] = reasons[hit].map(lambda r, m=metric: r + [m])
-    bad_q = (df["quality_ok"] == False).fillna(False).astype(bool) & in_p  # noqa: E712 (nullable)
-    reasons[bad_q] = reasons[bad_q].map(lambda r: r + ["quality"])
-    hit = reasons.map(len) > 0
-    return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons[hit],
+    quality_not_met = (df["quality_ok"] == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
+    hit, reasons = _reasons({"response": _breached(rows, "response"),
+                             "initial_solution": _breached(rows, "initial_solution"),
+                             "quality": quality_not_met}, in_p)
+    return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons,
                          "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"]})
 
 
 def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
     df = complaints.df
     in_p = period.contains(df["received_at"]) & complaints.usable("complaint_id", "received_at")
-    reasons = pd.Series([[] for _ in range(len(df))], index=df.index, dtype=object)
-    for metric in ("accept", "progress", "final"):
-        hit = (rows[metric].rows["status"] == BREACHED) & in_p
-        reasons[hit] = reasons[hit].map(lambda r, m=metric: r + [m])
-    hit = reasons.map(len) > 0
-    return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons[hit],
+    hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p)
+    return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons,
                          "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
                          "ticket_link": df.loc[hit, "ticket_id"]})
 
