@@ -13,15 +13,31 @@ from . import __version__
 EXIT_INPUT = 2
 
 
-def _progress():
-    """tqdm on a terminal, nothing otherwise (pipes, CI, --json)."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+class _Stages:
+    """Says which long step is running (read, compute, write) on one terminal line; silent in pipes."""
 
-    def wrap(it, desc=""):
-        return tqdm(it, desc=desc, leave=False, file=sys.stderr)
-    return wrap
+    def __init__(self, names: list[str], show: bool):
+        self.total, self.n = len(names), 0
+        self.on = show and sys.stderr.isatty()
+
+    def step(self, desc: str) -> None:
+        self.n += 1
+        if self.on:
+            sys.stderr.write(f"\r\x1b[K[{self.n}/{self.total}] {desc} …")
+            sys.stderr.flush()
+
+    def each(self, items, desc: str = ""):
+        """Wrap the tables being read: the current one is named on the same line."""
+        for x in items:
+            if self.on:
+                sys.stderr.write(f"\r\x1b[K[{self.n}/{self.total}] {desc} {x} …")
+                sys.stderr.flush()
+            yield x
+
+    def close(self) -> None:
+        if self.on:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def sample_path() -> Path:
@@ -43,14 +59,21 @@ def cmd_report(a) -> int:
     from .report import compute
 
     path = Path(a.file) if a.file else sample_path()
-    wb = read_workbook(path, progress=None if a.json else _progress())
-    r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
-                source={"path": str(path), "sha256": wb.sha256})
-    if a.json:
-        sys.stdout.write(to_json(r.doc) + "\n")
-        return 0
-    out = Path(a.output) if a.output else Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"
-    written = write_report(r, out, mask=not a.no_mask, force=a.force, input_path=path)
+    stages = _Stages(["read", "compute", "write"], show=not a.json)
+    try:
+        stages.step(f"reading {path.name}")
+        wb = read_workbook(path, progress=stages.each)
+        stages.step("computing KPIs")
+        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
+                    source={"path": str(path), "sha256": wb.sha256})
+        if a.json:
+            sys.stdout.write(to_json(r.doc) + "\n")
+            return 0
+        stages.step("writing the report")
+        out = Path(a.output) if a.output else Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"
+        written = write_report(r, out, mask=not a.no_mask, force=a.force, input_path=path)
+    finally:
+        stages.close()
     _summary(r, written)
     if a.pdf:
         from .pdf import export_pdf
