@@ -187,8 +187,8 @@ def fund(r: Report) -> SheetModel:
                  None if not fd["budget_total"] else fd["spent_ytd_total"] / fd["budget_total"], ""])
     summary = Block(t("title.fund", lang) + f" {fd['year']}", [t(c, lang) for c in cols], rows,
                     [TEXT, MONEY, MONEY, MONEY, PCT, TEXT])
-    ua = ["unapproved_count", "unapproved_amount", "unapproved_count_ytd", "unapproved_amount_ytd"]
-    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY])
+    ua = ["unapproved_count", "unapproved_amount", "unapproved_count_ytd", "unapproved_amount_ytd", "excluded"]
+    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT])
     dcols = ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]
     drows = []
     for rec in r.disclosure.to_dict("records"):
@@ -204,7 +204,7 @@ def staffing(r: Report) -> SheetModel:
     lang, tu = r.lang, r.doc["turnover"]
     keys = ["separations", "headcount_start", "headcount_end", "average_headcount", "rate", "rolling_separations",
             "rolling_average_headcount", "rolling_rate", "threshold", "exceeded", "required_action",
-            "certified", "certified_share"]
+            "certified", "certified_share", "excluded"]
     fm = {"rate": PCT, "rolling_rate": PCT, "threshold": PCT, "certified_share": PCT,
           "average_headcount": "num", "rolling_average_headcount": "num"}
     rows = []
