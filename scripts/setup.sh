@@ -21,8 +21,10 @@ apt_install() {   # install Debian packages when we can (root + apt), say so whe
 if ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
   echo "setup: Python 3.11 or newer is needed (found: $("$PY" --version 2>&1))" >&2; exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv 2>/dev/null || { apt_install python3-venv && "$PY" -m venv .venv; }
+# a venv without pip is what Debian leaves behind when python3-venv is missing: make it again
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
+  "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv && "$PY" -m venv .venv; }
 fi
 pip_install() {   # quiet unless it fails
   .venv/bin/python -m pip install -q "$@" >.venv/pip.log 2>&1 || { cat .venv/pip.log >&2; exit 1; }
