@@ -210,8 +210,8 @@ def staffing(r: Report) -> SheetModel:
     rows = []
     for k in keys:
         v = tu[k]
-        if k == "exceeded":
-            v = _verdict(None if v is None else not v, lang)
+        if k == "exceeded":      # the question is "exceeded?": answer yes/no, not pass/fail
+            v = t("na", lang) if v is None else t("yes" if v else "no", lang)
         rows.append([t(k, lang), v])
     head = Block(t("title.turnover", lang), [t("figure", lang), t("value", lang)], rows,
                  [TEXT, None], row_formats=[fm.get(k, INT) for k in keys])
