@@ -122,7 +122,7 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
 
 def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
                 narrow: bool = False) -> int:
-    """Write one table block from row `top`; return the next free row. `narrow`: a block with fewer
+    """Write one table block from row `top`; return (next free row, header row). `narrow`: a block with fewer
     columns than the sheet's widest table, whose long last-column text may overflow to the right."""
     r = top
     if b.title:
@@ -130,7 +130,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         set_text_or_value(c, b.title)
         c.font = Font(bold=True, size=12, name=FONT_NAME, color=_hex("primary"))
         r += 1
-    b.header_row = r
+    header_row = r
     for j, h in enumerate(b.header, 1):
         c = ws.cell(r, j)
         set_text_or_value(c, h)
@@ -168,7 +168,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
             _style_cell(c, styles, (numfmt, wrap, paint))
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
-    return r + 2
+    return r + 2, header_row
 
 
 CJK_ROW_PT = 17    # Chinese glyphs need a taller line than the 15 pt default row
@@ -302,19 +302,15 @@ def write_sheet(ws, m: SheetModel) -> None:
         elif b.style == "charts":
             r = write_charts(ws, r, b, widths)
         else:
-            r = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
-            tables.append(b)
-    if fixed:
-        ws.freeze_panes = "A3"
-    elif len(tables) == 1:
-        ws.freeze_panes = f"A{tables[0].header_row + 1}"
-    else:
-        ws.freeze_panes = "A3"
+            r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
+            tables.append((b, header_row))
+    # one table: keep its header in view; otherwise keep the title in view
+    ws.freeze_panes = f"A{tables[0][1] + 1}" if not fixed and len(tables) == 1 else "A3"
     # the long list repeats its header on every printed page (figure lists are not lists)
-    lists = [b for b in tables if not b.row_formats] or tables
-    longest = max(reversed(lists), key=lambda b: len(b.rows), default=None)
-    if longest is not None and len(longest.rows) and not fixed:
-        ws.print_title_rows = f"{longest.header_row}:{longest.header_row}"
+    lists = [t for t in tables if not t[0].row_formats] or tables
+    longest = max(reversed(lists), key=lambda t: len(t[0].rows), default=None)
+    if longest is not None and len(longest[0].rows) and not fixed:
+        ws.print_title_rows = f"{longest[1]}:{longest[1]}"
     final = {j: (w if fixed else max(8, w + 1)) for j, w in widths.items()}
     for j, w in final.items():
         ws.column_dimensions[get_column_letter(j)].width = w

@@ -259,12 +259,7 @@ def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=Non
     """The breach register of the month: every late or below-standard ticket or complaint and every written
     notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
     """
-    tm = cells.terms(terms)
-    tk = cells.table("Tickets", tickets, "tickets")
-    cp = cells.table("Complaints", complaints, "complaints")
-    nt = cells.table("Notices", notices, "notices")
-    r = _report(_tables(Tickets=tk, Complaints=cp, Notices=nt), _period(period, tk.df["opened_at"]),
-                _as_of(as_of), tm)
+    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms)
     return _block(sheets.breaches(r, mask=True).blocks[0])
 
 
