@@ -110,3 +110,10 @@ def test_period_and_as_of():
         parse_period("Oct")
     assert parse_as_of("2026-10-31 18:00") == pd.Timestamp("2026-10-31 18:00")
     assert parse_as_of("2026-10-31") == pd.Timestamp("2026-10-31 23:59:59")   # a date means its end
+
+
+def test_dotted_dates_and_fractional_seconds():
+    v, bad = coerce.to_datetime(S("2026.10.05", "2026.10.05 14:30", "2026-10-05 14:30:01.5"))
+    assert list(v) == [pd.Timestamp("2026-10-05"), pd.Timestamp("2026-10-05 14:30"),
+                       pd.Timestamp("2026-10-05 14:30:01.5")]
+    assert not bad.any()

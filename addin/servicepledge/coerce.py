@@ -50,10 +50,6 @@ def _is_num_arr(a: np.ndarray) -> np.ndarray:
     return _mask((isinstance(v, _NUM_TYPES) and not isinstance(v, (bool, np.bool_)) for v in a), len(a))
 
 
-def _is_num(s: pd.Series) -> pd.Series:
-    return pd.Series(_is_num_arr(_obj(s)), index=s.index)
-
-
 def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
     """Excel serial numbers (days, fraction = time) to datetime64[us]; exact to the microsecond."""
     x = np.asarray(x, dtype="float64")
@@ -106,9 +102,10 @@ def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
     t = t.str.strip()
     norm = (t.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
              .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
-             .str.replace(".", "-", regex=False).str.replace("：", ":", regex=False)
+             .str.replace(r"^(\d{4})\.(\d{1,2})(?=\.|$)", r"\1-\2", regex=True)   # 2026.10.05: dots of the date
+             .str.replace(r"^(\d{4}-\d{1,2})\.(\d{1,2})", r"\1-\2", regex=True)    # only, so 14:30:01.5 keeps its
+             .str.replace("：", ":", regex=False)                                   # fractional seconds
              .str.replace(r"\s+", " ", regex=True).str.strip())
-    # restore a fractional-second dot: "2026-10-05 14:30:01-5" is rare; ignore it
     out = pd.Series(pd.NaT, index=t.index, dtype=DT)
     left = pd.Series(True, index=t.index)
     for fmt in _DATE_FORMATS:
