@@ -103,6 +103,7 @@ def _summary(r, written: Path) -> None:
         f"  breaches                   {br['minor']} minor, {br['major']} major, {br['overdue']} overdue; "
         f"fee reductions ¥{br['fee_reduction_total']:,.2f}, compensation ¥{br['compensation_total']:,.2f}",
         f"  data issues                {len(d['data_issues'])}",
+        *(f"warning: {w['message']}" for w in d.get("warnings", [])),
         f"Report written to {written}",
     ]
     print("\n".join(lines))

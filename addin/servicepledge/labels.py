@@ -73,6 +73,7 @@ L: dict[str, tuple[str, str]] = {
     # issues & audit
     "table": ("表", "Table"), "row": ("行号", "Row"), "column": ("列", "Column"), "problem": ("问题", "Problem"),
     "no_issues": ("未发现数据问题", "No data issues found"),
+    "warning_line": ("⚠ 注意：{message}", "⚠ Warning: {message}"),
     "input_file": ("输入文件", "Input file"), "sha256": ("SHA-256", "SHA-256"), "as_of": ("截至时间", "As of"),
     "version": ("版本", "Version"), "generated": ("生成时间", "Generated"), "masking": ("个人信息脱敏", "Personal data masked"),
     "terms_used": ("使用的承诺参数", "Terms used"), "key": ("参数", "Key"),

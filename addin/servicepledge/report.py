@@ -50,7 +50,7 @@ class Report:
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
             terms: Terms | None = None, date1904: bool = False, source: dict | None = None) -> Report:
     """Every KPI of SPEC section 3 for one period and as_of. `tables` maps table name -> Loaded."""
-    issues = Issues(list(issues.rows))
+    issues = Issues(list(issues.rows), list(issues.warnings))
     if terms is None:
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
     lang = lang or terms["lang"]
@@ -76,6 +76,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "breaches": {**B.summary(reg), "items": _items_json(reg)},
         "followup": S.followup(t, period, terms),
         "data_issues": issues.rows,
+        "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
     }
     history = {m: rows[m].history(period) for m in S.METRICS}

@@ -44,6 +44,7 @@ class SheetModel:
     blocks: list
     print_sheet: bool = True
     notes: list = field(default_factory=list)   # lines under the subtitle (the terms that matter)
+    warnings: list = field(default_factory=list)  # lines shown in red under the notes (report warnings)
     page_label: str = "&P / &N"                 # printed footer: page n of N (header/footer codes)
 
 
@@ -129,7 +130,12 @@ def dashboard(r: Report) -> SheetModel:
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
     return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      [headline, small, wide, sla, brb], notes=terms_lines(r))
+                      [headline, small, wide, sla, brb], notes=terms_lines(r), warnings=warning_lines(r))
+
+
+def warning_lines(r: Report) -> list[str]:
+    """The report's warnings, one line each, prefixed so they stand out on the dashboard."""
+    return [t("warning_line", r.lang, message=w["message"]) for w in r.doc.get("warnings", [])]
 
 
 def _n(x):

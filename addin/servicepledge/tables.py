@@ -20,9 +20,30 @@ class InputError(ValueError):
 
 
 @dataclass
+class Warning:
+    """Something the reader must know before trusting a figure (a near-miss header, an empty table, a KPI
+    that cannot be computed). Shown on the dashboard, in the console summary and in the JSON `warnings`."""
+    code: str                  # stable identifier, e.g. "unknown_header", "empty_population"
+    table: str | None
+    column: str | None
+    zh: str                    # the message in Chinese
+    en: str                    # the message in English
+
+    def as_dict(self, lang: str) -> dict:
+        return {"code": self.code, "table": self.table, "column": self.column,
+                "message": self.zh if lang == "zh" else self.en}
+
+
+@dataclass
 class Issues:
-    """Data issues: (table, Excel row, column, problem)."""
+    """Data issues: (table, Excel row, column, problem); and the warnings found on the way."""
     rows: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)   # [Warning]
+
+    def warn(self, code: str, table: str | None, column: str | None, zh: str, en: str) -> None:
+        w = Warning(code, table, column, zh, en)
+        if w not in self.warnings:
+            self.warnings.append(w)
 
     def add(self, table: str, row, column: str | None, problem: str) -> None:
         self.rows.append({"table": table, "row": None if row is None else int(row),
@@ -34,6 +55,7 @@ class Issues:
 
     def extend(self, other: "Issues") -> None:
         self.rows.extend(other.rows)
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
 
     def __len__(self):
         return len(self.rows)

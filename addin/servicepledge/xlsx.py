@@ -287,7 +287,11 @@ def write_sheet(ws, m: SheetModel) -> None:
         set_text_or_value(ws.cell(r, 1), note)
         ws.cell(r, 1).font = _font(size=9, color=MUTED)
         r += 1
-    if m.notes:
+    for line in m.warnings:
+        set_text_or_value(ws.cell(r, 1), line)
+        ws.cell(r, 1).font = _font(size=10, bold=True, color=_hex("breached"))
+        r += 1
+    if m.notes or m.warnings:
         ws.row_dimensions[r].height = 6
     r += 1
     fixed = any(b.style == "cards" for b in m.blocks)

@@ -82,6 +82,7 @@ def _layout(m) -> tuple[list[list], list]:
     """The sheet as one grid of values, and per block (block, title row, header row, first data row)."""
     rows: list[list] = [[m.title], [m.subtitle]]
     rows += [[n] for n in getattr(m, "notes", None) or []]
+    rows += [[w] for w in getattr(m, "warnings", None) or []]
     rows.append([])
     spots = []
     for b in m.blocks:
