@@ -1,0 +1,139 @@
+"""The definitions documents (docs/DEFINITIONS.md, docs/DEFINITIONS.zh.md) stay true to the code.
+
+- the generated tables are what scripts/gen_definitions.py writes from the code now;
+- every input column (canonical name and Chinese header) and every Terms key is in both documents,
+  checked straight from schema.py / terms.py, independently of the generator;
+- the worked elapsed-hours examples give the hours the engine computes;
+- the README and ARCHITECTURE link the documents, every local link resolves, and nothing in the
+  project points to the spec folder outside the repository (a clone does not have it).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from servicepledge import elapsed_hours
+from servicepledge.schema import TABLES
+from servicepledge.terms import DEFAULTS
+
+ROOT = Path(__file__).resolve().parent.parent
+EN = ROOT / "docs" / "DEFINITIONS.md"
+ZH = ROOT / "docs" / "DEFINITIONS.zh.md"
+DOCS = {"en": EN, "zh": ZH}
+
+
+def _gen():
+    spec = importlib.util.spec_from_file_location("gen_definitions", ROOT / "scripts" / "gen_definitions.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_generated_tables_match_the_code(lang):
+    gen = _gen()
+    text = DOCS[lang].read_text(encoding="utf-8")
+    assert set(gen.block_names(text)) == set(gen.blocks(lang)), "a generated block is missing or unknown"
+    assert gen.render(text, lang) == text, \
+        f"{DOCS[lang].name} is out of date with the code: run python scripts/gen_definitions.py"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_column_and_terms_key_is_defined(lang):
+    text = DOCS[lang].read_text(encoding="utf-8")
+    quoted = set(re.findall(r"`([^`\n]+)`", text))
+    missing = []
+    for t in TABLES.values():
+        for name in (t.name, t.zh):
+            if name not in quoted:
+                missing.append(name)
+        for c in t.columns:
+            missing += [n for n in (c.name, *c.aliases) if n not in quoted]
+    missing += [k for k in DEFAULTS if k not in quoted]
+    assert not missing, f"{DOCS[lang].name} does not define: {missing}"
+
+
+def test_both_languages_have_the_same_sections():
+    ids = {lang: re.findall(r'<a id="([\w-]+)"></a>', p.read_text(encoding="utf-8")) for lang, p in DOCS.items()}
+    assert ids["en"] == ids["zh"] and len(ids["en"]) >= 20
+
+
+_ROW = re.compile(r"^\| \w{3} (\d\d-\d\d \d\d:\d\d) \| \w{3} (\d\d-\d\d \d\d:\d\d) \| ([\d.]+) h \| ([\d.]+) h \|", re.M)
+
+
+def test_elapsed_hours_examples_are_what_the_engine_computes():
+    rows = _ROW.findall(EN.read_text(encoding="utf-8"))
+    assert len(rows) == 5
+    terms = {"time_basis": "business", "break_start": "12:00", "break_end": "13:00"}
+    for a, b, cal, bus in rows:
+        start, end = pd.Timestamp(f"2026-{a}"), pd.Timestamp(f"2026-{b}")
+        assert elapsed_hours(start, end)[0] == pytest.approx(float(cal)), (a, b)
+        assert elapsed_hours(start, end, terms)[0] == pytest.approx(float(bus)), (a, b)
+    # the Chinese table states the same figures
+    zh = ZH.read_text(encoding="utf-8")
+    for _, _, cal, bus in rows:
+        assert f"{cal} 小时 | {bus} 小时" in zh
+
+
+def test_readme_starts_with_setup_and_links_the_definitions():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = readme.splitlines()
+    assert lines[2:6] == ["```bash", "bash scripts/setup.sh && .venv/bin/servicepledge report",
+                          "bash scripts/setup.sh --test && .venv/bin/python -m pytest", "```"]
+    assert "(docs/DEFINITIONS.md)" in readme and "(docs/DEFINITIONS.zh.md)" in readme
+    arch = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert "(DEFINITIONS.md" in arch
+
+
+def _project_text_files():
+    skip = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist"}
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = [d for d in dirnames if d not in skip and not d.endswith(".egg-info")]
+        for f in filenames:
+            if f.endswith((".md", ".py", ".txt", ".toml", ".sh", ".cfg", ".ini", ".yml", ".yaml", ".json")) \
+                    or f in ("run",):
+                yield Path(dirpath) / f
+
+
+def test_nothing_points_outside_the_repository():
+    needle = "../" + "shared"          # written in two parts so this file does not match itself
+    offenders = [str(p.relative_to(ROOT)) for p in _project_text_files()
+                 if needle in p.read_text(encoding="utf-8", errors="replace")]
+    assert not offenders, f"these files point to {needle}/, which a clone does not have: {offenders}"
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/ARCHITECTURE.md", "docs/DEFINITIONS.md",
+                                 "docs/DEFINITIONS.zh.md", "docs/REPORT_JSON.md", "docs/EXCEL.md"])
+def test_local_links_resolve(doc):
+    path = ROOT / doc
+    broken = []
+    for target in _LINK.findall(path.read_text(encoding="utf-8")):
+        if re.match(r"^[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        dest = (path.parent / file).resolve() if file else path
+        if not dest.exists():
+            broken.append(target)
+            continue
+        if anchor and dest.suffix == ".md":
+            text = dest.read_text(encoding="utf-8")
+            ids = set(re.findall(r'<a id="([\w-]+)"></a>', text))
+            ids |= {_slug(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+            if anchor not in ids:
+                broken.append(target)
+    assert not broken, f"{doc}: broken links {broken}"
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to dashes."""
+    s = heading.strip().lower()
+    s = re.sub(r"[^\w\- ]", "", s)
+    return s.replace(" ", "-")
