@@ -1,4 +1,4 @@
-"""Cell coercion, header matching, terms and periods (SPEC section 2)."""
+"""Cell coercion, header matching, terms and periods (docs/DEFINITIONS.md §1, §2)."""
 import datetime as dt
 
 import pandas as pd

@@ -1,4 +1,4 @@
-"""Every KPI of SPEC section 3 on a small data set worked out by hand (the arithmetic is in comments).
+"""Every KPI of docs/DEFINITIONS.md on a small data set worked out by hand (the arithmetic is in comments).
 
 Period 2026-10, as_of 2026-10-31 18:00, calendar hours, response target 2 h (P1: 1 h).
 """

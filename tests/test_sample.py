@@ -101,7 +101,7 @@ def _month_days(y, m):
 
 
 def rolling_turnover(staff, y, m, window=12):
-    """SPEC 3: separations in the window / mean of the months' (start + end headcount) / 2."""
+    """DEFINITIONS §5: separations in the window / mean of the months' (start + end headcount) / 2."""
     def headcount(d):
         return sum(1 for h, left in staff if h <= d and (left is None or left >= d))
     months = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in range(window)][::-1]
@@ -125,7 +125,7 @@ def test_turnover_crosses_threshold(wb):
 
 
 def test_notice_statuses(wb):
-    """Deadlines and statuses as SPEC 3 derives them (calendar days, as_of 2026-10-31)."""
+    """Deadlines and statuses as DEFINITIONS §7.2 derives them (calendar days, as_of 2026-10-31)."""
     tickets = {t["ticket_id"] for t in rows(wb, "Tickets")}
     complaints = {c["complaint_id"] for c in rows(wb, "Complaints")}
     statuses = {}

@@ -1,4 +1,4 @@
-"""Tests of servicepledge.worktime: elapsed hours, working days, deadlines (SPEC §3).
+"""Tests of servicepledge.worktime: elapsed hours, working days, deadlines (docs/DEFINITIONS.md §3, §7.2).
 
 Default terms: working hours 09:00-18:00 (9 h), Mon-Fri, holidays = CN.
 2026 facts used below (checked with chinese_calendar 1.11 in test_cn_calendar_facts):

@@ -30,7 +30,7 @@ def _clean(x):
 
 
 def to_json(doc: dict, indent: int | None = 2) -> str:
-    """The SPEC section 4 document: blank figures are null, rates are fractions."""
+    """The report document (docs/REPORT_JSON.md): blank figures are null, rates are fractions."""
     return json.dumps(_clean(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 

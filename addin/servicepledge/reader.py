@@ -1,4 +1,4 @@
-"""Read a service workbook file into typed tables (SPEC section 2).
+"""Read a service workbook file into typed tables (docs/DEFINITIONS.md §1).
 
 Each input kind is found by its Excel Table name, else by a sheet of that name (header in row 1),
 in English or Chinese. The fast path uses python-calamine (Rust, does not expand XML entities);

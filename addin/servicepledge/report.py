@@ -1,4 +1,4 @@
-"""Assemble the monthly report (SPEC section 4) from typed tables: one place that calls every KPI."""
+"""Assemble the monthly report (docs/REPORT_JSON.md) from typed tables: one place that calls every KPI."""
 from __future__ import annotations
 
 import datetime as dt
@@ -49,7 +49,7 @@ class Report:
 
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
             terms: Terms | None = None, date1904: bool = False, source: dict | None = None) -> Report:
-    """Every KPI of SPEC section 3 for one period and as_of. `tables` maps table name -> Loaded."""
+    """Every KPI of docs/DEFINITIONS.md for one period and as_of. `tables` maps table name -> Loaded."""
     issues = Issues(list(issues.rows), list(issues.warnings))
     if terms is None:
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))

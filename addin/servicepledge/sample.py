@@ -1,4 +1,4 @@
-"""A realistic, deterministic sample input workbook (SPEC section 2).
+"""A realistic, deterministic sample input workbook (docs/DEFINITIONS.md §1).
 
 `build_sample(path)` writes one sheet per input table (Chinese sheet name, first Chinese alias of
 each column as header, each range also an Excel Table named in English) for a mid-size after-sales

@@ -1,4 +1,4 @@
-"""The input tables of SPEC section 2: names, columns, aliases, types.
+"""The input tables of docs/DEFINITIONS.md §1: names, columns, aliases, types.
 
 Everything that reads input (the workbook reader, the Excel functions) goes through these
 definitions, so a column alias added here works everywhere.

@@ -1,7 +1,7 @@
 """`servicepledge template`: the input workbook a manager starts from.
 
 Sheets: a short instructions sheet, the KPI sheet (live SP_ formulas over the Tables, see
-excel/kpisheet.py), then one Excel Table per input kind (SPEC section 2) named Tickets, Complaints,
+excel/kpisheet.py), then one Excel Table per input kind (docs/DEFINITIONS.md §1) named Tickets, Complaints,
 Staff, FundLedger, FundBudget, Notices, Terms, Holidays, with their headers (Chinese or English),
 number formats and drop-down lists for priority, yes/no, fund category and severity. The Terms
 table is filled with the defaults and a one-line explanation per key. `--with-sample` fills the

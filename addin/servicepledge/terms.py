@@ -1,4 +1,4 @@
-"""Commitment parameters (承诺参数): defaults of SPEC section 2, parsing and validation.
+"""Commitment parameters (承诺参数): defaults (docs/DEFINITIONS.md §1.5), parsing and validation.
 
 `parse_terms(mapping)` accepts what a user types into the Terms table (numbers, "20%", "09:00",
 Excel time fractions, "Mon-Fri", "是/否" …) and returns a `Terms` with clean Python values.

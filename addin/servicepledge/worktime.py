@@ -1,4 +1,4 @@
-"""Working time (工作时间): elapsed hours, working days and day-count deadlines (SPEC §3, §6).
+"""Working time (工作时间): elapsed hours, working days and day-count deadlines (docs/DEFINITIONS.md §3; README "Python API").
 
 Everything is vectorized around a *day table*: one entry per calendar day covering the whole
 years the inputs touch, saying whether the day is a working day. A timestamp `t` becomes a
@@ -177,7 +177,7 @@ class _Clock:
 
 
 def elapsed_hours(start, end, terms=None) -> np.ndarray:
-    """Elapsed hours from `start` to `end` per pair (SPEC §3), as a float64 array.
+    """Elapsed hours from `start` to `end` per pair (docs/DEFINITIONS.md §3), as a float64 array.
 
     `start`/`end`: array-likes or scalars of datetimes (a scalar broadcasts against an array;
     the result has the broadcast shape, at least 1-D). `terms`: None (defaults), a mapping of
@@ -237,7 +237,7 @@ def is_working_day(dates, terms=None) -> np.ndarray:
 
 
 def add_days(dates, n, terms=None):
-    """Deadline `n` days after each date, in Terms `day_basis` days (SPEC §3 breach deadline).
+    """Deadline `n` days after each date, in Terms `day_basis` days (docs/DEFINITIONS.md §7.2, breach deadline).
 
     `calendar`: date + n. `working`: the n-th working day after the date (the date itself is not
     counted; n = 0 gives the date itself). `n` is an int or an array broadcast against `dates`.

@@ -1,6 +1,6 @@
 """The input tables of an open workbook (an xlwings Book) as typed tables, for the report script.
 
-Same rule as the file reader (SPEC section 2): each input kind is found by its Excel Table name,
+Same rule as the file reader (docs/DEFINITIONS.md §1.1): each input kind is found by its Excel Table name,
 else by a sheet of that name with its header in row 1, in English or Chinese. Works with the
 remote book of xlwings Lite/Server (values from the JSON payload) and with classic xlwings (COM).
 Nothing in the book is changed here.

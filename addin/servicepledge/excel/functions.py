@@ -1,4 +1,4 @@
-"""The SP_ worksheet functions (SPEC section 5): thin wrappers over the engine, no KPI logic here.
+"""The SP_ worksheet functions (docs/EXCEL.md): thin wrappers over the engine, no KPI logic here.
 
 One module for every runtime: xlwings Lite (main.py imports it), xlwings Server (custom_functions
 imports it) and classic xlwings on Windows (UDF_MODULES = servicepledge.excel.functions). Only the

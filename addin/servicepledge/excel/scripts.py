@@ -1,4 +1,4 @@
-"""The buttons inside Excel (SPEC section 5): build the monthly report into the open workbook, and
+"""The buttons inside Excel (docs/EXCEL.md): build the monthly report into the open workbook, and
 refresh the template's KPI sheet.
 
 - `build_report(book)`: reads the input tables of the open workbook (never changes them), computes

@@ -1,4 +1,4 @@
-"""The breach register (违约登记) of SPEC section 3: items, notices, severity, deadline, status, remedies."""
+"""The breach register (违约登记) of docs/DEFINITIONS.md §7: items, notices, severity, deadline, status, remedies."""
 from __future__ import annotations
 
 import pandas as pd

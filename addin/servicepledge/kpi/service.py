@@ -1,4 +1,4 @@
-"""Ticket and complaint SLA metrics, and follow-up (SPEC section 3). Each KPI is defined here once."""
+"""Ticket and complaint SLA metrics, and follow-up (docs/DEFINITIONS.md §4, §8). Each KPI is defined here once."""
 from __future__ import annotations
 
 import numpy as np

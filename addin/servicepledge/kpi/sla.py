@@ -1,4 +1,4 @@
-"""SLA status and compliance (SPEC section 3): response, initial solution, complaint accept/progress/final.
+"""SLA status and compliance (docs/DEFINITIONS.md §4): response, initial solution, complaint accept/progress/final.
 
 Statuses are computed once for every row (for one as_of), then any period is a filter on them.
 """

@@ -1,4 +1,4 @@
-"""Headcount, staff turnover against the threshold, certified share (SPEC section 3)."""
+"""Headcount, staff turnover against the threshold, certified share (docs/DEFINITIONS.md §5)."""
 from __future__ import annotations
 
 import numpy as np
