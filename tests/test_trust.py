@@ -48,10 +48,10 @@ def test_bad_cells_become_issues_and_are_counted(tmp_path):
     assert got == {(3, "受理时间"), (4, "受理时间"), (5, "受理时间"), (6, "首次响应时间"), (7, "工单编号"),
                    (8, "首次响应时间")}
     x = r.doc["response"]
-    # T1 met. The duplicate T1 keeps its response figure (the figure needs only its dates): no
-    # response for 24 days -> breached. Left out: T5 and T6 (unusable response) and T2-T4 (no usable
-    # opening time, so no period can hold them).
-    assert (x["met"], x["breached"], x["excluded"]) == (1, 1, 5)
+    # T1 met. The duplicate T1 is not used anywhere (the issue says the first occurrence is used; a
+    # pasted-twice ticket must not count twice). Left out: the duplicate, T5 and T6 (unusable response)
+    # and T2-T4 (no usable opening time, so no period can hold them).
+    assert (x["met"], x["breached"], x["excluded"]) == (1, 0, 6)
 
 
 def test_amounts_text_and_negative(tmp_path):

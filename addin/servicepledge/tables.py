@@ -175,7 +175,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         if c.unique and c.name in found:
             dup = df[c.name].notna() & df[c.name].duplicated(keep="first")
             if dup.any():
-                bad.loc[dup, c.name] = True
+                bad.loc[dup, :] = True    # the first occurrence is used: a repeated row counts nowhere
                 for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
                     issues.add(t.name, r, headers[c.name], f"duplicate id '{v}' (the first occurrence is used)")
     loaded = Loaded(t, df, bad, headers, source)

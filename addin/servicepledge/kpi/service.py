@@ -44,7 +44,8 @@ class MetricRows:
             population = pd.Series(True, index=df.index)
         self.population = population
         self.usable = usable
-        self.unusable_start = (t.bad[start] & population)
+        # rows whose start could not be read: no period can hold them, so every period counts them as left out
+        self.unusable_start = t.bad[start] & df[start].isna() & population
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
         self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
