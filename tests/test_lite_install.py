@@ -155,3 +155,43 @@ def run_main_needs():
     text = MAIN.read_text(encoding="utf-8")
     block = re.search(r"NEEDS = \{(.*?)\}", text, re.S).group(1)
     return re.findall(r':\s*"([^"]+)"', block)
+
+
+# ---------------------------------------------------------------- the template's instructions sheet alone
+
+def sheet_code(lang: str = "zh") -> tuple[list, list]:
+    """The requirements lines and the main.py lines as the instructions sheet of the committed template
+    shows them (code cells: one line per cell, in Consolas)."""
+    from openpyxl import load_workbook
+    name = {"zh": "servicepledge-template.xlsx", "en": "servicepledge-template-en.xlsx"}[lang]
+    ws = load_workbook(ROOT / "workbook" / name).worksheets[0]
+    blocks, current = [], []
+    for (cell,) in ws.iter_rows(max_col=1):
+        if cell.value and cell.font.name == "Consolas":
+            current.append(cell.value)
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks[0], blocks[1]
+
+
+def test_instructions_sheet_code_installs_from_the_wheel(data_dir, capsys):
+    """A manager handed only the .xlsx (and the wheel): the 4 lines shown on the sheet are main.py."""
+    reqs, code = sheet_code("zh")
+    assert reqs == sheet_code("en")[0] and code == sheet_code("en")[1]
+    listed = _names(s for s in REQS.read_text(encoding="utf-8").splitlines() if not s.lstrip().startswith("#"))
+    assert set(reqs) == listed
+    wheel = built_wheel()
+    shutil.copyfile(wheel, data_dir / wheel.name)
+    source = "\n".join(code)
+    if data_dir != Path("/data"):
+        assert "'/data/" in source
+        source = source.replace("'/data/", repr(str(data_dir) + "/")[:-1])
+    args = kpi_args()
+    with without_installed_servicepledge():
+        main = types.ModuleType("main")
+        exec(compile(source, "main.py", "exec"), main.__dict__)
+        assert sys.modules["servicepledge"].__file__.startswith(str(data_dir / wheel.name) + os.sep)
+        got = call(main, "SP_KPIS", *args)
+        scripts = sorted(s["function_name"] for s in custom_scripts_meta(main))
+    assert got == call(F, "SP_KPIS", *args) and scripts == ["build_report", "refresh_kpis"]

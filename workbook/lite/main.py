@@ -88,12 +88,12 @@ elif SOURCE:
 
 # Optional sheet button (xlwings Lite runs a script when a shape that links to a cell is clicked):
 # insert a shape on the sheet 使用说明, name it sp_report (Name Box), give it a hyperlink to
-# 使用说明!A40, and remove the # of these lines:
+# 使用说明!B1, and remove the # of these lines:
 # import xlwings as xw
 # from xlwings import script
 # from servicepledge.excel.scripts import build_report_into
 #
-# @script(button="[sp_report]使用说明!A40", show_taskpane=True)
+# @script(button="[sp_report]使用说明!B1", show_taskpane=True)
 # def report_button(book: xw.Book):
 #     build_report_into(book)
 
