@@ -154,3 +154,31 @@ def test_template_command_needs_no_xlwings(tmp_path):
     ws = next(w for w in load_workbook(tmp_path / "x.xlsx").worksheets if "Terms" in w.tables)
     values = {r[0].value: (r[1].value, r[2].value) for r in ws.iter_rows(min_row=2)}
     assert values["lang"] == ("en", EXPLAIN["lang"][1])
+
+
+def test_committed_workbooks_are_byte_for_byte_the_command(tmp_path):
+    """workbook/build.sh output is reproducible: rebuilding gives the committed bytes."""
+    for name, kw in (("servicepledge-template.xlsx", {}), ("servicepledge-template-en.xlsx", {"lang": "en"}),
+                     ("servicepledge-demo.xlsx", {"with_sample": True})):
+        fresh = write_template(tmp_path / name, **kw)
+        assert fresh.read_bytes() == (ROOT / "workbook" / name).read_bytes(), f"rebuild {name}: workbook/build.sh"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_instructions_sheet_is_enough_on_its_own(lang):
+    """Chinese and English, Lite step by step (add-in, Files panel, requirements, main.py, where the
+    functions appear, 1904), classic and Server briefly; no file the manager does not have."""
+    from servicepledge.template_text import LITE_1904, LITE_MAIN, LITE_REQUIREMENTS
+    name = "servicepledge-template.xlsx" if lang == "zh" else "servicepledge-template-en.xlsx"
+    ws = load_workbook(ROOT / "workbook" / name).worksheets[0]
+    assert ws.title == ("使用说明" if lang == "zh" else "Instructions")
+    text = [c.value for (c,) in ws.iter_rows(max_col=1) if c.value]
+    whole = "\n".join(text)
+    for needle in ("xlwings Lite", "Files > Import/Export", "-py3-none-any.whl", "requirements.txt", "main.py",
+                   "Restart", "=SP_", "build_report", "refresh_kpis", "1904", "Classic xlwings", "xlwings Server",
+                   "经典 xlwings", "加载项", "清除 Office 缓存", "PyPI"):
+        assert needle in whole, needle
+    assert text.count(LITE_1904) == 2 and all(text.count(line) == 2 for line in LITE_MAIN + LITE_REQUIREMENTS)
+    assert "docs/" not in whole and "workbook/" not in whole and "EXCEL.md" not in whole
+    first_half = "\n".join(text[: len(text) // 2])
+    assert bool(re.search(r"[\u4e00-\u9fff]{6}", first_half)) == (lang == "zh")

@@ -125,13 +125,28 @@ def figure(kind, report, lang: str | None = None, size: tuple | None = None):
         fig = Figure(figsize=size or SIZES[kind], dpi=100, layout="constrained", facecolor="white")
         Canvas(fig)
         _DRAW[kind](fig, chart_data(kind, report), report, lang)
-        for ax in fig.axes:   # tick labels are made at draw time, after this context: fix their font
-            ax.tick_params(labelfontfamily=fam)
     from matplotlib.text import Text
+    fam = fonts.cover(_shown_text(fig), fam)   # + installed fonts for characters the list lacks (or a warning)
+    for ax in fig.axes:   # tick labels are made at draw time, after the rc context: fix their font
+        ax.tick_params(labelfontfamily=fam)
     for txt in fig.findobj(Text):
         txt.set_fontfamily(fam)
     fig.sp_kind, fig.sp_lang = kind, lang
     return fig
+
+
+def _shown_text(fig) -> str:
+    """Every text the figure will draw: titles, annotations, legends and the fixed tick labels
+    (category and month names, which exist as Text objects only once drawn)."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter
+    parts = [t.get_text() for t in fig.findobj(Text)]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            fmt = axis.get_major_formatter()
+            if isinstance(fmt, FixedFormatter):
+                parts.extend(map(str, fmt.seq))
+    return "".join(parts)
 
 
 def png_bytes(fig, dpi: int = DPI) -> bytes:

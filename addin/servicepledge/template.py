@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -35,7 +36,7 @@ from .schema import TABLES, Table
 from .tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
 from .terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
-from .xlsx import write_atomic
+from .xlsx import FONT_NAME, write_atomic
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -127,6 +128,13 @@ def _display(v) -> int:
     return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in str(v))
 
 
+def _text_width(v) -> float:
+    """Width of a text in Calibri-11 character units: CJK 2, Latin about 0.8 (proportional)."""
+    text = str(v)
+    wide = sum(1 for ch in text if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return 2 * wide + 0.8 * (len(text) - wide)
+
+
 def _add_table(ws, name: str, n_cols: int, n_rows: int) -> None:
     ref = f"A1:{get_column_letter(n_cols)}{max(n_rows, 1) + 1}"
     t = XlTable(displayName=name, ref=ref)
@@ -185,14 +193,32 @@ def _terms_sheet(ws, lang: str, given: dict | None) -> None:
 
 
 def _instructions(ws, lang: str) -> None:
-    for line in INSTRUCTIONS["lines"][lang]:
-        ws.append([line])
-    ws["A1"].font = Font(bold=True, size=14)
+    """The instructions sheet: enough on its own to install and use the template (zh and en).
+    Code is one line per cell (copying a range of cells gives the lines as they are)."""
+    code_font = Font(name="Consolas", size=10, color="1F4E78")
+    code_fill = PatternFill("solid", fgColor="F2F2F2")
+    for kind, text in INSTRUCTIONS["rows"][lang]:
+        if kind == "gap":
+            ws.append([None])
+            continue
+        for line in (text.split("\n") if kind == "code" else [text]):
+            ws.append([line])
+            cell = ws.cell(ws.max_row, 1)
+            if kind == "title":
+                cell.font = Font(bold=True, size=14, name=FONT_NAME)
+                ws.row_dimensions[cell.row].height = 24
+            elif kind == "head":
+                cell.font = Font(bold=True, size=12, color="1F4E78", name=FONT_NAME)
+                ws.row_dimensions[cell.row].height = 22
+                cell.alignment = Alignment(vertical="bottom")
+            elif kind == "code":
+                cell.font, cell.fill = code_font, code_fill
+                cell.data_type = "s"
+            elif kind == "text":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = math.ceil(_text_width(cell.value) / 98)   # wrapped lines at this column width
+                ws.row_dimensions[cell.row].height = 15 * max(lines, 1) + 3
     ws.column_dimensions["A"].width = 100
-    for (cell,) in ws.iter_rows(min_row=2, max_col=1):
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = -(-_display(cell.value) // 88)          # wrapped lines at this width (CJK counts double)
-        ws.row_dimensions[cell.row].height = 16 * max(lines, 1) + 2
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
