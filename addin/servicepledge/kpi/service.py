@@ -40,10 +40,15 @@ class MetricRows:
         usable = t.usable(start, stop) & df[start].notna()
         if metric == "initial_solution":
             population = df["complex"].fillna(False).astype(bool)
+            # an unreadable 复杂问题 cell: neither in nor silently out; counted as excluded
+            unknown = t.bad["complex"]
         else:
             population = pd.Series(True, index=df.index)
+            unknown = pd.Series(False, index=df.index)
         self.population = population
+        self.unknown_population = unknown
         self.usable = usable
+        self.bad_start = t.bad[start]
         self.unusable_start = (t.bad[start] & population)
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
@@ -55,7 +60,8 @@ class MetricRows:
 
     def summary(self, period: Period) -> dict:
         excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
-                       + self.unusable_start.sum())
+                       + self.unusable_start.sum()
+                       + ((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
         out = sla.summarize(self.rows, self.in_period(period), excluded)
         out["target_hours"] = _target_label(self.rows["target"])
         return out
