@@ -12,6 +12,7 @@ from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
 from .period import Period, parse_as_of, parse_period
+from .populations import warn_empty
 from .tables import Issues, Loaded
 from .terms import Terms, TermsError, parse_terms
 from .worktime import uncovered_years
@@ -62,6 +63,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
 
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
+    warn_empty(tables, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     doc = {
         "period": period.label,
