@@ -105,6 +105,12 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
     lines = {row[1]: row[5] for row in sheet.blocks[2].rows}
     assert lines == {"V1": "是", "V2": "否", "V3": t("approval_unknown", "zh")}
     assert sheet.blocks[1].rows[0][-2:] == [1, 800.0]
+    assert r.doc["warnings"] == [{"code": "approval_unknown", "table": "FundLedger", "column": "approved",
+                                  "message": "基金台账在 2026-10 有 1 笔支出（¥800.00）的财务审核状态无法识别，"
+                                             "未计入已审核或未审核金额（见数据问题）"}]
+    en = _run(path, lang="en").doc["warnings"][0]["message"]
+    assert en == ("FundLedger has 1 entry in 2026-10 (¥800.00) whose approval could not be read; it is in "
+                  "neither the approved nor the unapproved totals (see the data issues)")
 
 
 def test_salary_lines_with_unknown_approval_are_aggregated_not_dropped(tmp_path):

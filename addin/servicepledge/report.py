@@ -64,6 +64,8 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
+    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period)
+    F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     doc = {
         "period": period.label,
@@ -74,7 +76,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "initial_solution": rows["initial_solution"].summary(period),
         "complaints": {m: rows[m].summary(period) for m in S.COMPLAINT_METRICS},
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
-        "fund": F.fund(tables["FundLedger"], tables["FundBudget"], period),
+        "fund": fund,
         "breaches": {**B.summary(reg), "items": _items_json(reg)},
         "followup": S.followup(t, period, terms),
         "data_issues": issues.rows,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..period import Period
-from ..tables import Loaded
+from ..tables import Issues, Loaded
 
 # Categories whose lines name people (salaries): aggregated in the disclosure, never listed.
 AGGREGATED = {"薪酬", "salaries", "salary", "工资"}
@@ -72,6 +72,18 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
         "approval_unknown_count_ytd": int((ytd & ~known).sum()),
         "approval_unknown_amount_ytd": float(df.loc[ytd & ~known, "amount"].sum()),
     }
+
+
+def warn_unreadable_approval(fd: dict, period: Period, issues: Issues) -> None:
+    """Entries of the period whose approval could not be read are on neither side: say so on the dashboard."""
+    n, amt = fd["approval_unknown_count"], fd["approval_unknown_amount"]
+    if n:
+        issues.warn("approval_unknown", "FundLedger", "approved",
+                    f"基金台账在 {period.label} 有 {n} 笔支出（¥{amt:,.2f}）的财务审核状态无法识别，"
+                    f"未计入已审核或未审核金额（见数据问题）",
+                    f"FundLedger has {n} {'entry' if n == 1 else 'entries'} in {period.label} (¥{amt:,.2f}) whose "
+                    f"approval could not be read; {'it is' if n == 1 else 'they are'} in neither the approved nor the unapproved totals "
+                    f"(see the data issues)")
 
 
 def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
