@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import vocabulary
 from .tables import Issues, Loaded, order_check
 
-SEVERITY = {"minor": "minor", "major": "major", "轻微": "minor", "重大": "major", "一般": "minor",
-            "严重": "major", "轻": "minor", "重": "major"}
 
 
 def _flag(loaded: Loaded, mask: pd.Series, col: str, problem: str, issues: Issues) -> None:
@@ -53,9 +52,9 @@ def _budget(t: Loaded, issues: Issues) -> None:
 
 def _notices(t: Loaded, issues: Issues) -> None:
     df = t.df
-    sev = df["severity"].map(lambda v: SEVERITY.get(str(v).strip().lower()), na_action="ignore")
+    sev = df["severity"].map(lambda v: vocabulary.meaning("severity", v), na_action="ignore")
     _flag(t, df["severity"].notna() & sev.isna(), "severity",
-          "unknown severity (use minor/major or 轻微/重大); it is derived instead", issues)
+          "unknown severity (use 轻微/一般 = minor or 重大/严重 = major); it is derived instead", issues)
     df["severity"] = sev.astype(object)
     loss = df["direct_loss"]
     _flag(t, loss.notna() & (loss < 0), "direct_loss", "negative loss", issues)

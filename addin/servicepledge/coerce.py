@@ -6,10 +6,10 @@ not blank but could not be used. Blank cells are missing values, never "bad".
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
+
+from . import vocabulary
 
 DT = "datetime64[us]"   # microsecond resolution covers Excel's whole range 1900..9999
 _EPOCH_1900 = np.datetime64("1899-12-30", "us")
@@ -17,11 +17,6 @@ _EPOCH_1904 = np.datetime64("1904-01-01", "us")
 _MIN = pd.Timestamp("1900-01-01")
 _MAX = pd.Timestamp("9999-12-31 23:59:59")
 
-_YES = {"y", "yes", "true", "1", "1.0", "是", "t", "√", "✓", "x", "对", "有"}
-_NO = {"n", "no", "false", "0", "0.0", "否", "f", "×", "无", "不"}
-
-_PRIORITY_WORDS = {"紧急": "P1", "高": "P2", "中": "P3", "低": "P4", "critical": "P1", "urgent": "P1",
-                   "high": "P2", "medium": "P3", "normal": "P3", "low": "P4", "特急": "P1", "一般": "P3"}
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
                  "%Y-%m-%d %H:%M:%S.%f", "%Y-%m")
@@ -150,21 +145,23 @@ def _memo(fn):
     return run
 
 
-def _yesno_one(v):
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    k = str(v).strip().lower()
-    return True if k in _YES else False if k in _NO else None
+def to_yesno(s: pd.Series, blank=None, kind: str = "yesno") -> tuple[pd.Series, pd.Series]:
+    """Cells -> nullable boolean (pd.NA for blank and for unknown words, which are also marked bad).
 
-
-def to_yesno(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
-    """Cells -> nullable boolean (pd.NA for blank)."""
+    `kind` picks the vocabulary (vocabulary.TABLES): yesno, approval, complex, quality, certified, workday."""
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    vals = _memo(_yesno_one)(_obj(s))
+    vals = _memo(lambda v: vocabulary.meaning(kind, v))(_obj(s))
     known = _mask((v is not None for v in vals), len(vals))
     out = pd.Series(pd.array([v if k else None for v, k in zip(vals, known)], dtype="boolean"), index=s.index)
     out[blank] = pd.NA
     return out, pd.Series(~blank & ~known, index=s.index)
+
+
+def _yesno_kind(kind: str):
+    def conv(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
+        return to_yesno(s, blank, kind)
+    conv.__doc__ = f"Cells -> nullable boolean with the '{kind}' vocabulary."
+    return conv
 
 
 def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
@@ -188,19 +185,11 @@ def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
 
 
 def _priority_one(v):
-    if isinstance(v, (bool, np.bool_)):
-        return None
-    if isinstance(v, _NUM_TYPES):
-        return f"P{int(v)}" if float(v) in (1, 2, 3, 4) else None
-    t = str(v).strip().lower()
-    m = re.match(r"^p?\s*([1-4])(?:\.0)?(?:\b|\s|-|$)", t)
-    if m:
-        return f"P{m.group(1)}"
-    return _PRIORITY_WORDS.get(t) or _PRIORITY_WORDS.get(t.split()[0] if t else t)
+    return vocabulary.meaning("priority", v)
 
 
 def to_priority(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
-    """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 紧急/高/中/低 and '1 - Critical'."""
+    """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 一级…四级, 特急/紧急/高/中/低, 'P1 - 紧急', '1 - Critical'."""
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
     vals = np.array(_memo(_priority_one)(_obj(s)), dtype=object)
     vals[blank] = None
@@ -234,4 +223,5 @@ def to_raw(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
 
 
 CONVERTERS = {"raw": to_raw, "datetime": to_datetime, "date": to_date, "yesno": to_yesno, "number": to_number,
-              "priority": to_priority, "text": to_text}
+              "priority": to_priority, "text": to_text,
+              **{k: _yesno_kind(k) for k in vocabulary.BOOL_KINDS if k != "yesno"}}

@@ -117,6 +117,12 @@ L: dict[str, tuple[str, str]] = {
     "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近12个月", "Last 12 months"),
     "title.breaches": ("违约登记表", "Breach register"), "title.issues": ("数据问题清单", "Data issues"),
     "title.audit": ("审计信息", "Audit trail"),
+    # issue 9: approval words that could not be read, empty populations
+    "approval_unknown": ("无法识别（见数据问题）", "Unreadable (see data issues)"),
+    "approved_count": ("已审核笔数", "Approved entries"), "approved_amount": ("已审核金额", "Approved amount"),
+    "approval_unknown_count": ("审核状态无法识别笔数（未计入已审/未审）", "Approval unreadable (in neither total)"),
+    "approval_unknown_amount": ("审核状态无法识别金额", "Approval unreadable, amount"),
+    "certified_unknown": ("资质认证无法识别人数", "Certification unreadable"),
 }
 
 

@@ -12,6 +12,7 @@ from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
 from .period import Period, parse_as_of, parse_period
+from .populations import warn_empty
 from .tables import Issues, Loaded
 from .terms import Terms, TermsError, parse_terms
 from .worktime import uncovered_years
@@ -62,6 +63,9 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
 
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
+    warn_empty(tables, period, issues)
+    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period)
+    F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     doc = {
         "period": period.label,
@@ -72,7 +76,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "initial_solution": rows["initial_solution"].summary(period),
         "complaints": {m: rows[m].summary(period) for m in S.COMPLAINT_METRICS},
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
-        "fund": F.fund(tables["FundLedger"], tables["FundBudget"], period),
+        "fund": fund,
         "breaches": {**B.summary(reg), "items": _items_json(reg)},
         "followup": S.followup(t, period, terms),
         "data_issues": issues.rows,

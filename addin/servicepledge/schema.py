@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 class Column:
     name: str                 # canonical English name
     aliases: tuple[str, ...]  # Chinese (and other) header spellings
-    kind: str                 # text | datetime | date | yesno | number | priority
+    kind: str                 # text | datetime | date | number | priority | raw, or a yes/no kind of
+                              # vocabulary.BOOL_KINDS (yesno, approval, complex, quality, certified, workday)
     required: bool = False
     unique: bool = False
     personal: bool = False    # personal data: masked in shared sheets
@@ -41,11 +42,11 @@ TICKETS = Table("Tickets", "服务工单", (
     C("ticket_id", ("工单编号",), "text", required=True, unique=True),
     C("opened_at", ("受理时间", "报修时间"), "datetime", required=True),
     C("priority", ("优先级",), "priority"),
-    C("complex", ("复杂问题",), "yesno"),
+    C("complex", ("复杂问题",), "complex"),
     C("first_response_at", ("首次响应时间",), "datetime"),
     C("initial_solution_at", ("初步方案时间",), "datetime"),
     C("resolved_at", ("解决时间",), "datetime"),
-    C("quality_ok", ("质量达标",), "yesno"),
+    C("quality_ok", ("质量达标",), "quality"),
     C("service_fee", ("服务费用",), "number"),
     C("followed_up_at", ("回访时间",), "datetime"),
     C("satisfaction", ("满意度",), "number"),
@@ -71,7 +72,7 @@ STAFF = Table("Staff", "服务人员", (
     C("role", ("岗位",), "text"),
     C("hired_on", ("入职日期",), "date", required=True),
     C("left_on", ("离职日期",), "date"),
-    C("certified", ("资质认证",), "yesno"),
+    C("certified", ("资质认证",), "certified"),
     C("trained_on", ("培训考核合格日期",), "date"),
 ))
 
@@ -81,7 +82,7 @@ FUND_LEDGER = Table("FundLedger", "基金台账", (
     C("category", ("类别",), "text", required=True),
     C("amount", ("金额",), "number", required=True),
     C("description", ("摘要",), "text"),
-    C("approved", ("财务审核",), "yesno"),
+    C("approved", ("财务审核",), "approval"),
     C("approved_on", ("审核日期",), "date"),
     C("payee", ("收款人",), "text", personal=True),
 ))
@@ -109,7 +110,7 @@ TERMS = Table("Terms", "承诺参数", (
 
 HOLIDAYS = Table("Holidays", "节假日", (
     C("date", ("日期",), "date", required=True),
-    C("workday", ("是否工作日",), "yesno", required=True),
+    C("workday", ("是否工作日",), "workday", required=True),
 ))
 
 TABLES: dict[str, Table] = {t.name: t for t in

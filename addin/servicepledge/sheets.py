@@ -194,16 +194,22 @@ def fund(r: Report) -> SheetModel:
     summary = Block(t("title.fund", lang) + f" {fd['year']}", [t(c, lang) for c in cols], rows,
                     [TEXT, MONEY, MONEY, MONEY, PCT, TEXT])
     ua = ["unapproved_count", "unapproved_amount", "unapproved_count_ytd", "unapproved_amount_ytd", "excluded"]
-    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT])
+    ua += ["approval_unknown_count", "approval_unknown_amount"]
+    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT, INT, MONEY])
     dcols = ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]
     drows = []
     for rec in r.disclosure.to_dict("records"):
         desc = t("aggregated_line", lang, n=rec["entries"]) if rec["aggregated"] else _v(rec["description"])
         drows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), desc, _v(rec["amount"]),
-                      t("yes" if rec["approved"] else "no", lang), _v(rec["approved_on"])])
+                      _approval(rec["approved"], lang), _v(rec["approved_on"])])
     lines = Block(t("title.disclosure", lang), [t(c, lang) for c in dcols], drows,
                   [TEXT, TEXT, DATE, TEXT, MONEY, TEXT, DATE])
     return SheetModel("fund", t("sheet.fund", lang), t("title.disclosure", lang), _subtitle(r), [summary, unap, lines])
+
+
+def _approval(v, lang: str) -> str:
+    """是 / 否, or 'unreadable' for an approval word the reader did not know (never shown as 否)."""
+    return t("approval_unknown", lang) if _v(v) is None else t("yes" if v else "no", lang)
 
 
 def staffing(r: Report) -> SheetModel:

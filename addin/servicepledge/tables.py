@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import coerce
+from . import coerce, vocabulary
 from .schema import TABLES, Table, header_key
 
 
@@ -66,7 +66,8 @@ _PROBLEM = {
     "date": "not a date (use 2026-10-05, a date cell or an Excel serial number between 1900 and 9999)",
     "yesno": "not yes/no (use 是/否, Y/N, yes/no, true/false or 1/0)",
     "number": "not a number",
-    "priority": "unknown priority (use P1–P4, 1–4 or 紧急/高/中/低); the default target applies",
+    "priority": "unknown priority (use P1–P4, 1–4, 一级–四级 or 紧急/高/中/低); the default target applies",
+    **vocabulary.PROBLEMS,
 }
 
 
@@ -102,7 +103,9 @@ def empty(table_name: str) -> Loaded:
 
 
 def _dtype(kind: str):
-    return {"datetime": coerce.DT, "date": coerce.DT, "yesno": "boolean", "number": "float64"}.get(kind, object)
+    if kind in vocabulary.BOOL_KINDS:
+        return "boolean"
+    return {"datetime": coerce.DT, "date": coerce.DT, "number": "float64"}.get(kind, object)
 
 
 def match_headers(table: Table, header: list) -> dict[str, int]:

@@ -4,17 +4,22 @@ from __future__ import annotations
 import pandas as pd
 
 from ..period import Period
-from ..tables import Loaded
+from ..tables import Issues, Loaded
 
 # Categories whose lines name people (salaries): aggregated in the disclosure, never listed.
 AGGREGATED = {"薪酬", "salaries", "salary", "工资"}
 
 
 def _ledger(ledger: Loaded) -> pd.DataFrame:
+    """Usable entries; `approved` is True, False (blank counts as not approved) or None when the approval
+    cell holds an unknown word: such an entry is spent money, but on neither side of approved/unapproved."""
     ok = ledger.usable("date", "category", "amount") & ledger.df["date"].notna() & ledger.df["amount"].notna() \
         & ledger.df["category"].notna()
     df = ledger.df.loc[ok].copy()
-    df["approved"] = df["approved"].fillna(False).astype(bool)
+    unknown = ledger.bad.loc[ok, "approved"].to_numpy(dtype=bool)
+    approved = df["approved"].fillna(False).to_numpy(dtype=bool).astype(object)
+    approved[unknown] = None
+    df["approved"] = pd.Series(approved, index=df.index, dtype=object)
     return df
 
 
@@ -45,7 +50,9 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
             "utilization": None if not b else sy / b,
             "flagged": c not in lines.index,
         })
-    unap = ~df["approved"]
+    known = df["approved"].notna()
+    unap = known & (df["approved"] != True)   # noqa: E712 (object column: True/False/None)
+    appr = known & ~unap
     return {
         "year": period.year,
         "categories": rows,
@@ -57,7 +64,26 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
         "unapproved_count_ytd": int((ytd & unap).sum()),
         "unapproved_amount_ytd": float(df.loc[ytd & unap, "amount"].sum()),
         "excluded": int(len(ledger.df) - len(df)),
+        "approved_count": int((in_p & appr).sum()),
+        "approved_amount": float(df.loc[in_p & appr, "amount"].sum()),
+        # entries whose approval cell holds an unknown word: in neither the approved nor the unapproved totals
+        "approval_unknown_count": int((in_p & ~known).sum()),
+        "approval_unknown_amount": float(df.loc[in_p & ~known, "amount"].sum()),
+        "approval_unknown_count_ytd": int((ytd & ~known).sum()),
+        "approval_unknown_amount_ytd": float(df.loc[ytd & ~known, "amount"].sum()),
     }
+
+
+def warn_unreadable_approval(fd: dict, period: Period, issues: Issues) -> None:
+    """Entries of the period whose approval could not be read are on neither side: say so on the dashboard."""
+    n, amt = fd["approval_unknown_count"], fd["approval_unknown_amount"]
+    if n:
+        issues.warn("approval_unknown", "FundLedger", "approved",
+                    f"基金台账在 {period.label} 有 {n} 笔支出（¥{amt:,.2f}）的财务审核状态无法识别，"
+                    f"未计入已审核或未审核金额（见数据问题）",
+                    f"FundLedger has {n} {'entry' if n == 1 else 'entries'} in {period.label} (¥{amt:,.2f}) whose "
+                    f"approval could not be read; {'it is' if n == 1 else 'they are'} in neither the approved nor the unapproved totals "
+                    f"(see the data issues)")
 
 
 def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
@@ -70,7 +96,7 @@ def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
     df = df.loc[period.contains(df["date"])]
     agg_mask = df["category"].astype(str).str.strip().str.lower().isin(AGGREGATED)
     listed = df.loc[~agg_mask, ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]]
-    grouped = (df.loc[agg_mask].groupby(["category", "approved"], as_index=False)
+    grouped = (df.loc[agg_mask].groupby(["category", "approved"], as_index=False, dropna=False)
                .agg(amount=("amount", "sum"), entries=("amount", "size")))
     if len(grouped):
         grouped["entry_id"] = None

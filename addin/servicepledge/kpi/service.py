@@ -40,12 +40,17 @@ class MetricRows:
         usable = t.usable(start, stop) & df[start].notna()
         if metric == "initial_solution":
             population = df["complex"].fillna(False).astype(bool)
+            # an unreadable 复杂问题 cell: neither in nor silently out; counted as excluded
+            unknown = t.bad["complex"] & df["complex"].isna()
         else:
             population = pd.Series(True, index=df.index)
+            unknown = pd.Series(False, index=df.index)
         self.population = population
+        self.unknown_population = unknown
         self.usable = usable
         # rows whose start could not be read: no period can hold them, so every period counts them as left out
         self.unusable_start = t.bad[start] & df[start].isna() & population
+        self.bad_start = t.bad[start] & df[start].isna()
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
         self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
@@ -56,7 +61,8 @@ class MetricRows:
 
     def summary(self, period: Period) -> dict:
         excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
-                       + self.unusable_start.sum())
+                       + self.unusable_start.sum()
+                       + ((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
         out = sla.summarize(self.rows, self.in_period(period), excluded)
         out["target_hours"] = _target_label(self.rows["target"])
         return out

@@ -58,7 +58,10 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
     end_staff = df[(df["hired_on"] <= period.last_day) &
                    (df["left_on"].isna() | (df["left_on"] >= period.last_day))]
     hc_end = len(end_staff)
-    certified = int(end_staff["certified"].fillna(False).astype(bool).sum())
+    # an unreadable 资质认证 cell counts neither as certified nor as not certified
+    cert_unknown = staff.bad.loc[end_staff.index, "certified"].to_numpy(dtype=bool)
+    certified = int(end_staff["certified"].fillna(False).to_numpy(dtype=bool)[~cert_unknown].sum())
+    cert_base = hc_end - int(cert_unknown.sum())
     return {
         "separations": int(cur["separations"]),
         "headcount_start": int(cur["headcount_start"]),
@@ -73,7 +76,8 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
         "exceeded": exceeded,
         "required_action": ACTION[lang] if exceeded else None,
         "certified": certified,
-        "certified_share": None if hc_end == 0 else certified / hc_end,
+        "certified_share": None if cert_base == 0 else certified / cert_base,
+        "certified_unknown": int(cert_unknown.sum()),
         "excluded": int(len(staff.df) - len(df)),
     }
 

@@ -1,0 +1,119 @@
+"""Issue 9 item 3: a bare number is never read as an Excel serial date in a period or as_of.
+
+`--period 2026` used to run an empty report for 1905-07 (serial 2026 = 1905-07-18). Now a year is refused with
+a message that says how to write a month; a date *cell* (a serial like 46300) inside the month still works in
+the SP_ functions; periods outside 1990–2100 are refused with the accepted forms.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from excel_helpers import date_system  # noqa: F401 (pytest fixture)
+from excel_helpers import call, serial, server_mode
+
+xw = server_mode()
+from servicepledge.excel import functions as F  # noqa: E402
+from servicepledge.period import parse_as_of, parse_period  # noqa: E402
+from servicepledge.tables import InputError  # noqa: E402
+
+YEAR_2026 = ("期间“2026”是年份，不是月份：请写成 2026-10（或月内任一日期）；按季度、按年的报告尚未支持 / "
+             "period '2026' is a year, not a month: write it as 2026-10 (or any date inside the month); "
+             "quarter and year reports are not available yet")
+AS_OF_2026 = "截至时间“2026”是年份，不是日期：请写成 2026-10-31 18:00 / as_of '2026' is a year, not a date: write it as 2026-10-31 18:00"
+
+
+@pytest.mark.parametrize("value,label", [
+    ("2026-10", "2026-10"), ("2026/3", "2026-03"), ("2026.10", "2026-10"), ("2026年10月", "2026-10"),
+    ("202610", "2026-10"), (202610.0, "2026-10"),                  # YYYYMM as accountants write periods
+    (46300, "2026-10"), (46300.75, "2026-10"),                    # a date cell inside October (serial 46300 = 10-05)
+    ("2026-10-05 14:30", "2026-10"), (dt.date(2026, 10, 5), "2026-10"), (dt.datetime(1990, 1, 1), "1990-01"),
+    (32874, "1990-01"), (73415, "2100-12"),                       # the serials of 1990-01-01 and 2100-12-31
+])
+def test_accepted_periods(value, label):
+    assert parse_period(value).label == label
+
+
+def test_1904_serial_is_read_in_its_own_system():
+    assert parse_period(46300 - 1462, date1904=True).label == "2026-10"
+
+
+@pytest.mark.parametrize("value", [2026, 2026.0, "2026", " 2026 ", "2026年"])
+def test_a_year_is_not_a_month(value):
+    with pytest.raises(InputError) as e:
+        parse_period(value)
+    shown = str(value).strip() if isinstance(value, str) else "2026"     # echoed as typed, 2026.0 as 2026
+    assert str(e.value) == YEAR_2026.replace("“2026”", f"“{shown}”").replace("'2026'", f"'{shown}'")
+
+
+@pytest.mark.parametrize("value,zh,en", [
+    (2026.1, "期间“2026.1”是一个数字（Excel 会把 2026.10 存成数字 2026.1）",
+     "period '2026.1' is a number (Excel stores a typed 2026.10 as the number 2026.1)"),
+    (500, "期间“500”（按 Excel 日期序号读作 1901-05-14）不在 1990 至 2100 年之间",
+     "period '500' (read as the Excel date 1901-05-14) is not between 1990 and 2100"),
+    ("1905-07", "期间“1905-07”不在 1990 至 2100 年之间", "period '1905-07' is not between 1990 and 2100"),
+    ("2101-01-05", "期间“2101-01-05”不在 1990 至 2100 年之间", "period '2101-01-05' is not between 1990 and 2100"),
+    ("46300", "期间“46300”不是月份（文本中的数字不按 Excel 日期序号读取）",
+     "period '46300' is not a month (a number typed as text is not read as an Excel date serial)"),
+    ("202613", "期间“202613”不是月份", "period '202613' is not a month"),
+    ("Oct", "期间“Oct”不是月份", "period 'Oct' is not a month"),
+])
+def test_refused_periods_name_the_accepted_forms(value, zh, en):
+    with pytest.raises(InputError) as e:
+        parse_period(value)
+    msg = str(e.value)
+    assert msg.startswith(zh) and f" / {en}" in msg
+    assert "2026-10" in msg.split(" / ")[0] and "2026-10" in msg.split(" / ")[1]
+
+
+def test_as_of_refuses_a_year_a_month_and_text_numbers():
+    for v in (2026, 2026.0, "2026"):
+        with pytest.raises(InputError) as e:
+            parse_as_of(v)
+        assert str(e.value) == AS_OF_2026
+    with pytest.raises(InputError, match="as_of '2026-10' is a month, not a date"):
+        parse_as_of("2026-10")
+    with pytest.raises(InputError, match="as_of '46326' is not a date/time"):
+        parse_as_of("46326")
+    with pytest.raises(InputError, match="is not between 1990 and 2100"):
+        parse_as_of(700.5)
+    assert parse_as_of(46326.75) == pd.Timestamp("2026-10-31 18:00")     # a date-time cell still works
+    assert parse_as_of(46326) == pd.Timestamp("2026-10-31 23:59:59")      # a date cell: the end of that day
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_cli_period_2026_exits_2_with_the_message_and_writes_nothing(tmp_path):
+    p = _cli("report", "--period", "2026", "--as-of", "2026-10-31 18:00", cwd=tmp_path)
+    assert p.returncode == 2
+    assert p.stderr == f"servicepledge: {YEAR_2026}\n"
+    assert p.stdout == "" and list(tmp_path.iterdir()) == []       # no servicepledge-report-1905-07.xlsx
+    q = _cli("report", "--as-of", "2026", "--json", cwd=tmp_path)
+    assert q.returncode == 2 and q.stderr == f"servicepledge: {AS_OF_2026}\n"
+
+
+TICKETS = [["工单编号", "受理时间", "首次响应时间"],
+           ["T1", serial(dt.datetime(2026, 10, 5, 9)), serial(dt.datetime(2026, 10, 5, 10))],      # 1 h: Met
+           ["T2", serial(dt.datetime(2026, 10, 6, 9)), serial(dt.datetime(2026, 10, 6, 12))]]      # 3 h: Breached
+EMPTY = [["工号", "入职日期"]]
+
+
+def _kpis(period):
+    return call(F, "SP_KPIS", TICKETS, [["投诉编号", "投诉时间"]], EMPTY, [["凭证号", "日期", "类别", "金额"]],
+                [["年度", "类别", "预算金额"]], [["通知编号", "书面通知日期"]], period, "2026-10-31 18:00", "")
+
+
+def test_sp_kpis_refuses_a_typed_year_but_reads_a_date_cell():
+    bad = _kpis([[2026.0]])                        # Excel sends a typed 2026 as the number 2026.0
+    assert bad == [[f"#SP! {YEAR_2026}"]]
+    by_cell = _kpis([[serial(dt.datetime(2026, 10, 5))]])    # a date cell inside October
+    by_text = _kpis("2026-10")
+    assert by_cell == by_text
+    assert by_text[1][1] == 0.5                    # response compliance: 1 met / (1 met + 1 breached)
