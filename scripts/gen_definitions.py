@@ -1,7 +1,7 @@
 """Regenerate the tables of docs/DEFINITIONS.md and docs/DEFINITIONS.zh.md from the code.
 
 The input columns (schema.py), the Terms keys with their defaults and accepted values (terms.py) and
-the words accepted in yes/no, priority and severity cells (coerce.py, checks.py) are written between
+the words accepted in yes/no, priority and severity cells (vocabulary.py) are written between
 markers in both documents:
 
     <!-- generated:NAME -->
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "addin"))
 
-from servicepledge import checks, coerce, schema, terms  # noqa: E402
+from servicepledge import schema, terms, vocabulary  # noqa: E402
 
 DOCS = {"en": ROOT / "docs" / "DEFINITIONS.md", "zh": ROOT / "docs" / "DEFINITIONS.zh.md"}
 
@@ -34,6 +34,11 @@ KIND = {
     "yesno": ("是/否", "yes/no"),
     "number": ("数字", "number"),
     "priority": ("优先级", "priority"),
+    "approval": ("审核状态（是/否词表）", "approval (yes/no words)"),
+    "complex": ("复杂/简单（是/否词表）", "complex/simple (yes/no words)"),
+    "quality": ("达标/不达标（是/否词表）", "met/not met (yes/no words)"),
+    "certified": ("已认证/未认证（是/否词表）", "certified or not (yes/no words)"),
+    "workday": ("工作日/休息日（是/否词表）", "workday or not (yes/no words)"),
     "raw": ("按参数解析", "as typed, read per key"),
 }
 
@@ -220,24 +225,33 @@ def _words(ws) -> str:
 
 
 def words_block(lang: str) -> str:
+    """The words of vocabulary.TABLES, one row per kind and meaning."""
     i = 0 if lang == "zh" else 1
-    by_p: dict[str, list[str]] = {}
-    for w, p in coerce._PRIORITY_WORDS.items():
-        by_p.setdefault(p, []).append(w)
-    by_s: dict[str, list[str]] = {}
-    for w, s in checks.SEVERITY.items():
-        by_s.setdefault(s, []).append(w)
-    L = (("是", "否", "优先级", "违约等级", "另可：单元格本身是 TRUE/FALSE",
-          "另可：`P1`…`P4`、`1`…`4`、`1 - Critical` 这类以 1–4 开头的写法"),
-         ("yes", "no", "priority", "severity", "also: a TRUE/FALSE cell",
-          "also: `P1`…`P4`, `1`…`4`, and text starting with 1–4 such as `1 - Critical`"))[i]
-    rows = [
-        (L[0], _words(coerce._YES) + f"；{L[4]}" if i == 0 else _words(coerce._YES) + f"; {L[4]}"),
-        (L[1], _words(coerce._NO)),
-        *((f"{L[2]} {p}", _words(by_p.get(p, []))) for p in terms.PRIORITIES),
-        (L[2], L[5]),
-        *((f"{L[3]} {s}", _words(ws)) for s, ws in by_s.items()),
-    ]
+    V = vocabulary.TABLES
+    kinds = {"yesno": ("是/否（通用）", "yes/no (any)"), "approval": ("财务审核", "approval"),
+             "complex": ("复杂问题", "complex"), "quality": ("质量达标", "quality_ok"),
+             "certified": ("资质认证", "certified"), "workday": ("是否工作日", "workday")}
+    side = (("是", "否"), ("yes", "no"))[i]
+    extra = ("另加通用的是/否词", "plus the general yes/no words")[i]
+    rows = []
+    for kind, names in kinds.items():
+        for val, label in ((True, side[0]), (False, side[1])):
+            ws = V[kind][val]
+            if kind != "yesno":
+                base = V["yesno"][val]
+                ws = [w for w in ws if w not in base]
+                rows.append((f"{names[i]} {label}", _words(ws) + (f"（{extra}）" if i == 0 else f" ({extra})")))
+            else:
+                rows.append((f"{names[i]} {label}", _words(ws)))
+    pr, sv = (("优先级", "违约等级"), ("priority", "severity"))[i]
+    rows += [(f"{pr} {p}", _words(V["priority"][p])) for p in terms.PRIORITIES]
+    rows.append((pr, ("另可：`P1 - 紧急`、`1 - Critical` 这类以 P1–P4 或 1–4 开头的写法" if i == 0 else
+                      "also: text starting with P1–P4 or 1–4, such as `P1 - 紧急` or `1 - Critical`")))
+    rows += [(f"{sv} {k}", _words(ws)) for k, ws in V["severity"].items()]
+    rows.append((("未知的词", "unknown words")[i],
+                 ("不在上表中的词（如 `待定`、`x`）记为数据问题，该行不计入需要这一格的任何指标（既不算“是”也不算“否”）"
+                  if i == 0 else "a word not in this table (e.g. `待定`, `x`) is a data issue and the row is left out of "
+                  "every figure that needs the cell (counted neither as yes nor as no)")))
     return _table(HEAD["words"][i], rows)
 
 

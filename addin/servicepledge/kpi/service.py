@@ -49,8 +49,8 @@ class MetricRows:
         self.unknown_population = unknown
         self.usable = usable
         # rows whose start could not be read: no period can hold them, so every period counts them as left out
-        self.unusable_start = t.bad[start] & df[start].isna() & population
         self.bad_start = t.bad[start] & df[start].isna()
+        self.unusable_start = self.bad_start & population
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
         self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
