@@ -117,6 +117,9 @@ L: dict[str, tuple[str, str]] = {
     "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近12个月", "Last 12 months"),
     "title.breaches": ("违约登记表", "Breach register"), "title.issues": ("数据问题清单", "Data issues"),
     "title.audit": ("审计信息", "Audit trail"),
+    # figures a missing input column makes impossible (issue 9)
+    "unavailable": ("无法计算", "Cannot compute"),
+    "unavailable_short": ("缺少数据列", "Column missing"),
 }
 
 

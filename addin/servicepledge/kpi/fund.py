@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import availability
 from ..period import Period
 from ..tables import Loaded
 
@@ -14,7 +15,10 @@ def _ledger(ledger: Loaded) -> pd.DataFrame:
     ok = ledger.usable("date", "category", "amount") & ledger.df["date"].notna() & ledger.df["amount"].notna() \
         & ledger.df["category"].notna()
     df = ledger.df.loc[ok].copy()
-    df["approved"] = df["approved"].fillna(False).astype(bool)
+    if availability.missing(ledger, "unapproved"):    # no approval column: approval unknown, not "no"
+        df["approved"] = None
+    else:
+        df["approved"] = df["approved"].fillna(False).astype(bool)
     return df
 
 
@@ -24,7 +28,7 @@ def _budget(budget: Loaded, year: int) -> pd.Series:
     return df.groupby("category", sort=False)["budget"].sum()
 
 
-def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
+def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en") -> dict:
     df = _ledger(ledger)
     year_start = pd.Timestamp(period.year, 1, 1)
     in_p = period.contains(df["date"])
@@ -45,8 +49,8 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
             "utilization": None if not b else sy / b,
             "flagged": c not in lines.index,
         })
-    unap = ~df["approved"]
-    return {
+    unap = df["approved"] == False  # noqa: E712 (None when approval is unknown)
+    out = {
         "year": period.year,
         "categories": rows,
         "budget_total": float(lines.sum()) if len(lines) else None,
@@ -57,7 +61,13 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
         "unapproved_count_ytd": int((ytd & unap).sum()),
         "unapproved_amount_ytd": float(df.loc[ytd & unap, "amount"].sum()),
         "excluded": int(len(ledger.df) - len(df)),
+        "unapproved_unavailable": None,
     }
+    why = availability.reason(ledger, "unapproved", lang)
+    if why:
+        out.update({k: None for k in ("unapproved_count", "unapproved_amount", "unapproved_count_ytd",
+                                      "unapproved_amount_ytd")}, unapproved_unavailable=why)
+    return out
 
 
 def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
@@ -70,7 +80,7 @@ def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
     df = df.loc[period.contains(df["date"])]
     agg_mask = df["category"].astype(str).str.strip().str.lower().isin(AGGREGATED)
     listed = df.loc[~agg_mask, ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]]
-    grouped = (df.loc[agg_mask].groupby(["category", "approved"], as_index=False)
+    grouped = (df.loc[agg_mask].groupby(["category", "approved"], as_index=False, dropna=False)
                .agg(amount=("amount", "sum"), entries=("amount", "size")))
     if len(grouped):
         grouped["entry_id"] = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import availability
 from ..period import Period
 from ..tables import Loaded
 
@@ -59,7 +60,7 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
                    (df["left_on"].isna() | (df["left_on"] >= period.last_day))]
     hc_end = len(end_staff)
     certified = int(end_staff["certified"].fillna(False).astype(bool).sum())
-    return {
+    out = {
         "separations": int(cur["separations"]),
         "headcount_start": int(cur["headcount_start"]),
         "headcount_end": int(cur["headcount_end"]),
@@ -75,7 +76,17 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
         "certified": certified,
         "certified_share": None if hc_end == 0 else certified / hc_end,
         "excluded": int(len(staff.df) - len(df)),
+        "unavailable": None,
+        "certified_unavailable": availability.reason(staff, "certified_share", lang),
     }
+    if out["certified_unavailable"]:
+        out.update(certified=None, certified_share=None)
+    why = availability.reason(staff, "turnover", lang)
+    if why:   # without leaving dates nobody ever left: no rate, no verdict, no required action
+        out.update({k: None for k in ("separations", "headcount_start", "headcount_end", "average_headcount",
+                                      "rate", "rolling_separations", "rolling_average_headcount",
+                                      "rolling_rate", "exceeded", "required_action")}, unavailable=why)
+    return out
 
 
 def history(staff: Loaded, period: Period, terms, months: int = 12) -> pd.DataFrame:
@@ -88,4 +99,6 @@ def history(staff: Loaded, period: Period, terms, months: int = 12) -> pd.DataFr
     roll_avg = m["average_headcount"].rolling(window).mean()
     m["rolling_rate"] = (roll_seps / roll_avg).where(roll_avg > 0)
     m["threshold"] = float(terms["turnover_threshold"])
+    if availability.missing(staff, "turnover"):
+        m[["separations", "rate", "rolling_rate"]] = np.nan
     return m.iloc[-months:].reset_index(drop=True)
