@@ -92,7 +92,7 @@ class _Grids:
                 self.outside[name] = Outside(box)
                 if ws.max_row > box.bottom or ws.max_column > box.right or box.left > 1:
                     grid = [list(r) for r in ws.iter_rows(values_only=True)]
-                    others = [_box(t.ref) for n, t in ws.tables.items() if n != name]
+                    others = [_box(t.ref) for t in ws.tables.values() if t.displayName != name]
                     self.outside[name] = find(grid, box, 1, 1, others)
                 return cells[0], cells[1:], first, f"Table {name} (sheet {ws.title})"
         raise KeyError(name)
