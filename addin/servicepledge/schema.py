@@ -105,7 +105,6 @@ NOTICES = Table("Notices", "违约通知", (
 TERMS = Table("Terms", "承诺参数", (
     C("key", ("参数",), "text", required=True),
     C("value", ("值", "参数值"), "raw"),
-    C("explanation", ("说明",), "text"),     # the template's explanation column (not used in figures)
 ))
 
 HOLIDAYS = Table("Holidays", "节假日", (
