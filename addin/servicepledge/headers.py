@@ -20,6 +20,9 @@ from . import coerce
 from .availability import consequence
 from .schema import Column, Table, header_key
 
+# columns the template itself writes that no figure uses (never reported)
+TEMPLATE_EXTRA = {"Terms": {header_key("说明"), header_key("explanation")}}
+
 # words that mean "when" in Chinese headers: 离职时间 is read as a near miss of 离职日期
 _WHEN = ("时间", "日期", "时刻", "时点")
 
@@ -116,6 +119,8 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                             f"{t.name}: column {letter} holds values but has no header; it is not read")
             continue
         key = header_key(h)
+        if key in TEMPLATE_EXTRA.get(t.name, ()):
+            continue
         dup = next((c for c in t.columns if c.name in found and
                     key in {header_key(x) for x in (c.name, *c.aliases)}), None)
         if dup is not None:
