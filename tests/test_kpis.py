@@ -171,7 +171,8 @@ def test_data_issues_name_row_and_column(r):
 
 
 def test_empty_populations_are_blank_not_zero():
-    r = report(Tickets=[dict(ticket_id="A", opened_at="2026-10-31 17:30")])   # only a pending ticket
+    r = report(Tickets=[dict(ticket_id="A", opened_at="2026-10-31 17:30", first_response_at=None, complex=None,
+                             initial_solution_at=None)])   # only a pending ticket
     assert r.doc["response"]["compliance"] is None and r.doc["response"]["pending"] == 1
     assert r.doc["response"]["median_hours"] is None
     assert r.doc["initial_solution"]["total"] == 0 and r.doc["initial_solution"]["compliance"] is None

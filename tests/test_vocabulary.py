@@ -105,10 +105,11 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
     lines = {row[1]: row[5] for row in sheet.blocks[2].rows}
     assert lines == {"V1": "是", "V2": "否", "V3": t("approval_unknown", "zh")}
     assert sheet.blocks[1].rows[0][-2:] == [1, 800.0]
-    assert r.doc["warnings"] == [{"code": "approval_unknown", "table": "FundLedger", "column": "approved",
-                                  "message": "基金台账在 2026-10 有 1 笔支出（¥800.00）的财务审核状态无法识别，"
-                                             "未计入已审核或未审核金额（见数据问题）"}]
-    en = _run(path, lang="en").doc["warnings"][0]["message"]
+    # (the minimal Tickets sheet of this book also draws a missing-column warning, tested elsewhere)
+    assert [w for w in r.doc["warnings"] if w["code"] != "missing_column"] == [
+        {"code": "approval_unknown", "table": "FundLedger", "column": "approved",
+         "message": "基金台账在 2026-10 有 1 笔支出（¥800.00）的财务审核状态无法识别，未计入已审核或未审核金额（见数据问题）"}]
+    en = [w for w in _run(path, lang="en").doc["warnings"] if w["code"] == "approval_unknown"][0]["message"]
     assert en == ("FundLedger has 1 entry in 2026-10 (¥800.00) whose approval could not be read; it is in "
                   "neither the approved nor the unapproved totals (see the data issues)")
 
@@ -160,9 +161,9 @@ def test_quality_words_and_unknown_quality_is_not_a_breach(tmp_path):
 def test_unknown_certified_word_is_out_of_the_certified_share(tmp_path):
     path = _book(tmp_path / "s.xlsx", {
         "服务工单": [TICKETS_HEAD, ("T1", D(2026, 10, 5, 9), D(2026, 10, 5, 10))],
-        "服务人员": [("工号", "姓名", "入职日期", "资质认证"),
-                     ("E1", "甲", D(2024, 1, 2), "持证"), ("E2", "乙", D(2024, 1, 2), "已认证"),
-                     ("E3", "丙", D(2024, 1, 2), "未认证"), ("E4", "丁", D(2024, 1, 2), "待定")]})
+        "服务人员": [("工号", "姓名", "入职日期", "离职日期", "资质认证"),
+                     ("E1", "甲", D(2024, 1, 2), None, "持证"), ("E2", "乙", D(2024, 1, 2), None, "已认证"),
+                     ("E3", "丙", D(2024, 1, 2), None, "未认证"), ("E4", "丁", D(2024, 1, 2), None, "待定")]})
     tu = _run(path).doc["turnover"]
     # 4 employed on 2026-10-31; E4 unreadable: certified 2 of the 3 known
     assert (tu["headcount_end"], tu["certified"], tu["certified_unknown"]) == (4, 2, 1)

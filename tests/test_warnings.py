@@ -10,13 +10,17 @@ from servicepledge import tables as T
 from servicepledge.report import compute
 
 from helpers import build
+from servicepledge.schema import TICKETS
+
+# every Tickets column present (a missing optional column is itself a warning)
+FULL_TICKET = {**{c: None for c in TICKETS.names}, "ticket_id": "T1", "opened_at": "2026-10-05 09:00"}
 
 
 def _report(lang="zh"):
     issues = T.Issues()
     issues.warn("test_code", "Tickets", "first_response_at", "中文提示", "English note")
     issues.warn("test_code", "Tickets", "first_response_at", "中文提示", "English note")   # once only
-    tables, issues = build(issues, Tickets=[{"ticket_id": "T1", "opened_at": "2026-10-05 09:00"}])
+    tables, issues = build(issues, Tickets=[FULL_TICKET])
     return compute(tables, issues, period="2026-10", as_of="2026-10-31", lang=lang)
 
 
@@ -40,7 +44,7 @@ def test_warning_reaches_json_dashboard_and_console(tmp_path: Path):
 
 
 def test_no_warning_no_line():
-    tables, issues = build(Tickets=[{"ticket_id": "T1", "opened_at": "2026-10-05 09:00"}])
+    tables, issues = build(Tickets=[FULL_TICKET])
     r = compute(tables, issues, period="2026-10", as_of="2026-10-31")
     assert r.doc["warnings"] == []
     assert sheets.dashboard(r).warnings == []

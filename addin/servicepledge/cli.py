@@ -82,24 +82,26 @@ def cmd_report(a) -> int:
     return 0
 
 
-def _pct(x):
-    return "—" if x is None else f"{x:.1%}"
+def _pct(x, why=None):
+    return f"unavailable ({why})" if why else "—" if x is None else f"{x:.1%}"
 
 
 def _summary(r, written: Path) -> None:
     d = r.doc
     tu, br, fu = d["turnover"], d["breaches"], d["followup"]
+    rs = d["response"]
     lines = [
         f"servicepledge {d['version']} · period {d['period']} · as of {d['as_of']}",
-        f"  response compliance        {_pct(d['response']['compliance'])}  "
-        f"({d['response']['met']} met, {d['response']['breached']} breached, {d['response']['pending']} pending, "
-        f"{d['response']['at_risk']} at risk)",
-        f"  initial solution           {_pct(d['initial_solution']['compliance'])}",
-        "  complaints accept/progress/final  " + " / ".join(_pct(d['complaints'][m]['compliance'])
+        f"  response compliance        {_pct(rs['compliance'], rs.get('unavailable'))}"
+        + ("" if rs.get("unavailable") else f"  ({rs['met']} met, {rs['breached']} breached, {rs['pending']} pending, "
+                                            f"{rs['at_risk']} at risk)"),
+        f"  initial solution           {_pct(d['initial_solution']['compliance'], d['initial_solution'].get('unavailable'))}",
+        "  complaints accept/progress/final  " + " / ".join(_pct(d['complaints'][m]['compliance'],
+                                                              d['complaints'][m].get('unavailable'))
                                                          for m in ("accept", "progress", "final")),
-        f"  turnover rolling {tu['rolling_months']}m        {_pct(tu['rolling_rate'])} (threshold {_pct(tu['threshold'])})"
-        + ("  EXCEEDED" if tu["exceeded"] else ""),
-        f"  follow-up                  {_pct(fu['rate'])} (target {_pct(fu['target'])})",
+        f"  turnover rolling {tu['rolling_months']}m        {_pct(tu['rolling_rate'], tu.get('unavailable'))}"
+        f" (threshold {_pct(tu['threshold'])})" + ("  EXCEEDED" if tu["exceeded"] else ""),
+        f"  follow-up                  {_pct(fu['rate'], fu.get('unavailable'))} (target {_pct(fu['target'])})",
         f"  breaches                   {br['minor']} minor, {br['major']} major, {br['overdue']} overdue; "
         f"fee reductions ¥{br['fee_reduction_total']:,.2f}, compensation ¥{br['compensation_total']:,.2f}",
         f"  data issues                {len(d['data_issues'])}",

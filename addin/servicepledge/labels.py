@@ -123,6 +123,9 @@ L: dict[str, tuple[str, str]] = {
     "approval_unknown_count": ("审核状态无法识别笔数（未计入已审/未审）", "Approval unreadable (in neither total)"),
     "approval_unknown_amount": ("审核状态无法识别金额", "Approval unreadable, amount"),
     "certified_unknown": ("资质认证无法识别人数", "Certification unreadable"),
+    # figures a missing input column makes impossible (issue 9)
+    "unavailable": ("无法计算", "Cannot compute"),
+    "unavailable_short": ("缺少数据列", "Column missing"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import tables as T
+from .outside import Box, Outside, find, report as report_outside
 from .safety import check_workbook_file
 from .schema import TABLES, table_for_name
 
@@ -54,6 +55,7 @@ class _Grids:
 
     def __init__(self, path: Path):
         self.path = path
+        self.outside, self.first_col = {}, {}
         try:
             import python_calamine as pc
         except ImportError:  # Pyodide / minimal installs
@@ -70,17 +72,41 @@ class _Grids:
             self.sheet_names = list(self.wb.sheetnames)
 
     def table(self, name: str):
-        """(header, rows, first Excel row of data, source) of an Excel Table."""
+        """(header, rows, first Excel row of data, source) of an Excel Table.
+
+        What lies just outside the Table (rows below, columns beside) is kept in `self.outside[name]`
+        and `self.first_col[name]` is the Excel column of its first header."""
         if self._pc:
             t = self.wb.get_table_by_name(name)
+            box = Box(t.start[0], t.start[1] + 1, t.end[0] + 1, t.end[1] + 1)
+            self.first_col[name] = box.left
+            self.outside[name] = self._outside_pc(t, box)
             return list(t.columns), t.to_python(), t.start[0] + 1, f"Table {name} (sheet {t.sheet})"
         for ws in self.wb.worksheets:
             if name in ws.tables:
                 ref = ws.tables[name].ref
                 cells = [[c.value for c in row] for row in ws[ref]]
                 first = ws[ref][0][0].row + 1
+                box = _box(ref)
+                self.first_col[name] = box.left
+                self.outside[name] = Outside(box)
+                if ws.max_row > box.bottom or ws.max_column > box.right or box.left > 1:
+                    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+                    others = [_box(t.ref) for t in ws.tables.values() if t.displayName != name]
+                    self.outside[name] = find(grid, box, 1, 1, others)
                 return cells[0], cells[1:], first, f"Table {name} (sheet {ws.title})"
         raise KeyError(name)
+
+    def _outside_pc(self, t, box: Box) -> Outside:
+        s = self.wb.get_sheet_by_name(t.sheet)
+        if s.end[0] + 1 <= box.bottom and s.end[1] + 1 <= box.right and s.start[1] + 1 >= box.left:
+            return Outside(box)          # the sheet's cells end with the Table: nothing outside
+        others = []
+        for n in self.table_names:
+            o = self.wb.get_table_by_name(n)
+            if n != t.name and o.sheet == t.sheet:
+                others.append(Box(o.start[0], o.start[1] + 1, o.end[0] + 1, o.end[1] + 1))
+        return find(s.to_python(skip_empty_area=False), box, 1, 1, others)
 
     def sheet(self, name: str):
         """(header, rows, first Excel row of data, source) of a sheet with its header in row 1."""
@@ -129,8 +155,15 @@ def read_workbook(path, progress=None) -> Workbook:
             raise T.InputError(f"{path.name}: {kind} '{n}' cannot be read ({type(e).__name__}: {e})") from None
         # calamine reports empty cells as ''; trailing empty rows of a sheet are trimmed by load()
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=date1904,
-                              source=f"{path.name}, {source}", issues=issues)
+                              source=f"{path.name}, {source}", issues=issues, first_col=grids.first_col.get(n, 1))
+        if kind == "table":
+            report_outside(name, n, grids.outside.get(n) or Outside(Box(0, 0, 0, 0)), issues)
         found[name] = source
     return Workbook(loaded, issues, str(path), sha256_of(path), date1904, found)
 
 
+def _box(ref: str) -> Box:
+    """'B2:D9' -> Box(2, 2, 9, 4)."""
+    from openpyxl.utils.cell import range_boundaries
+    left, top, right, bottom = range_boundaries(ref)
+    return Box(top, left, bottom, right)

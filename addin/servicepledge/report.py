@@ -15,6 +15,7 @@ from .period import Period, parse_as_of, parse_period
 from .populations import warn_empty
 from .tables import Issues, Loaded
 from .terms import Terms, TermsError, parse_terms
+from .availability import reason, warn_missing
 from .worktime import uncovered_years
 
 
@@ -64,7 +65,8 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
-    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period)
+    warn_missing(tables, issues)
+    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     doc = {
@@ -72,13 +74,13 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "as_of": as_of.isoformat(sep=" ", timespec="seconds"),
         "version": __version__,
         "terms": terms.display(),
-        "response": rows["response"].summary(period),
-        "initial_solution": rows["initial_solution"].summary(period),
-        "complaints": {m: rows[m].summary(period) for m in S.COMPLAINT_METRICS},
+        "response": rows["response"].summary(period, lang),
+        "initial_solution": rows["initial_solution"].summary(period, lang),
+        "complaints": {m: rows[m].summary(period, lang) for m in S.COMPLAINT_METRICS},
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
         "fund": fund,
-        "breaches": {**B.summary(reg), "items": _items_json(reg)},
-        "followup": S.followup(t, period, terms),
+        "breaches": {**B.summary(reg), **_breach_gaps(tables, lang), "items": _items_json(reg)},
+        "followup": S.followup(t, period, terms, lang),
         "data_issues": issues.rows,
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
@@ -100,6 +102,17 @@ def _calendar_issues(tables: dict, terms: Terms, as_of, issues: Issues) -> None:
     for y in uncovered_years(starts, stops, terms):
         issues.add("Terms", None, "holidays", f"China's official holiday calendar is not published for {y} "
                    f"in this version; {y} is counted with weekdays only (add its holidays to the Holidays table)")
+
+
+def _breach_gaps(tables: dict, lang: str) -> dict:
+    """Register totals that a missing column makes unknowable (the fee of a ticket, the loss of a notice)."""
+    why = {"fee_reduction_total": reason(tables["Tickets"], "fee_reduction", lang),
+           "compensation_total": reason(tables["Notices"], "compensation", lang),
+           "quality": reason(tables["Tickets"], "quality", lang),
+           "remedy_status": reason(tables["Notices"], "remedy_status", lang)}
+    out = {k: None for k in ("fee_reduction_total", "compensation_total") if why[k]}
+    out["unavailable"] = {k: v for k, v in why.items() if v} or None
+    return out
 
 
 def _items_json(reg: pd.DataFrame) -> list[dict]:

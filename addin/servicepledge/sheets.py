@@ -80,9 +80,11 @@ def dashboard(r: Report) -> SheetModel:
 
     ops = []
 
-    def add(label, value, target, ok, fmt, op=">="):
+    def add(label, value, target, ok, fmt, op=">=", why=None):
         # a figure without a target is information, not a verdict: leave the verdict empty
         verdict = "" if target is None else _verdict(None if value is None else ok, lang)
+        if why:     # a missing input column: say so instead of a figure (the warning line names it)
+            value, verdict = t("unavailable", lang), t("unavailable_short", lang)
         rows.append([label, value, target, verdict])
         fmts.append(fmt)
         ops.append(None if target is None else op)
@@ -90,24 +92,26 @@ def dashboard(r: Report) -> SheetModel:
     for m in ("response", "initial_solution"):
         x = d[m]
         add(t(m, lang) + " " + t("compliance", lang), x["compliance"], 1.0,
-            None if x["compliance"] is None else x["breached"] == 0, PCT)
+            None if x["compliance"] is None else x["breached"] == 0, PCT, why=x.get("unavailable"))
     for m in ("accept", "progress", "final"):
         x = d["complaints"][m]
         add(t(m, lang) + " " + t("compliance", lang), x["compliance"], 1.0,
-            None if x["compliance"] is None else x["breached"] == 0, PCT)
+            None if x["compliance"] is None else x["breached"] == 0, PCT, why=x.get("unavailable"))
     tu = d["turnover"]
     add(t("turnover", lang), tu["rolling_rate"], tu["threshold"],
-        None if tu["exceeded"] is None else not tu["exceeded"], PCT, "<=")
-    add(t("turnover_month", lang), tu["rate"], None, None, PCT)
+        None if tu["exceeded"] is None else not tu["exceeded"], PCT, "<=", why=tu.get("unavailable"))
+    add(t("turnover_month", lang), tu["rate"], None, None, PCT, why=tu.get("unavailable"))
     add(t("certified_share", lang), tu["certified_share"], 1.0,
-        None if tu["certified_share"] is None else tu["certified_share"] >= 1.0, PCT)
+        None if tu["certified_share"] is None else tu["certified_share"] >= 1.0, PCT,
+        why=tu.get("certified_unavailable"))
     fu = d["followup"]
-    add(t("followup", lang), fu["rate"], fu["target"], fu["met_target"], PCT)
-    add(t("satisfaction", lang), fu["mean_satisfaction"], None, None, "num")
+    add(t("followup", lang), fu["rate"], fu["target"], fu["met_target"], PCT, why=fu.get("unavailable"))
+    add(t("satisfaction", lang), fu["mean_satisfaction"], None, None, "num", why=fu.get("satisfaction_unavailable"))
     fd = d["fund"]
     util = None if not fd["budget_total"] else fd["spent_ytd_total"] / fd["budget_total"]
     add(t("fund_utilization", lang), util, 1.0, None if util is None else util <= 1.0, PCT, "<=")
-    add(t("unapproved", lang), fd["unapproved_count"], 0, fd["unapproved_count"] == 0, INT, "<=")
+    add(t("unapproved", lang), fd["unapproved_count"], 0, fd["unapproved_count"] == 0, INT, "<=",
+        why=fd.get("unapproved_unavailable"))
     br = d["breaches"]
     add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
     headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
@@ -123,7 +127,8 @@ def dashboard(r: Report) -> SheetModel:
     for m, x in [("response", d["response"]), ("initial_solution", d["initial_solution"]),
                  *[(k, d["complaints"][k]) for k in ("accept", "progress", "final")]]:
         sla_rows.append([t(m, lang), x.get("target_hours"), x["total"], x["met"], x["breached"], x["pending"],
-                         x["compliance"], x["median_hours"], x["p90_hours"], x["at_risk"], x["excluded"]])
+                         t("unavailable", lang) if x.get("unavailable") else x["compliance"],
+                         x["median_hours"], x["p90_hours"], x["at_risk"], x["excluded"]])
     sla = Block(t("title.sla", lang), sla_head, sla_rows, [TEXT, HOURS, INT, INT, INT, INT, PCT, HOURS, HOURS, INT, INT])
     br_keys = ["minor", "major", "unnotified", "open", "overdue", "remedied", "remedied_late",
                "fee_reduction_total", "compensation_total"]
@@ -201,14 +206,17 @@ def fund(r: Report) -> SheetModel:
     for rec in r.disclosure.to_dict("records"):
         desc = t("aggregated_line", lang, n=rec["entries"]) if rec["aggregated"] else _v(rec["description"])
         drows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), desc, _v(rec["amount"]),
-                      _approval(rec["approved"], lang), _v(rec["approved_on"])])
+                      _approval(rec["approved"], lang, r.doc["fund"].get("unapproved_unavailable")), _v(rec["approved_on"])])
     lines = Block(t("title.disclosure", lang), [t(c, lang) for c in dcols], drows,
                   [TEXT, TEXT, DATE, TEXT, MONEY, TEXT, DATE])
     return SheetModel("fund", t("sheet.fund", lang), t("title.disclosure", lang), _subtitle(r), [summary, unap, lines])
 
 
-def _approval(v, lang: str) -> str:
-    """是 / 否, or 'unreadable' for an approval word the reader did not know (never shown as 否)."""
+def _approval(v, lang: str, column_missing=None) -> str:
+    """是 / 否, or 'unreadable' for an approval word the reader did not know (never shown as 否); blank when
+    the ledger has no approval column at all (the dashboard says why)."""
+    if column_missing:
+        return ""
     return t("approval_unknown", lang) if _v(v) is None else t("yes" if v else "no", lang)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import coerce, vocabulary
+from .headers import check as check_headers
 from .schema import TABLES, Table, header_key
 
 
@@ -79,6 +80,7 @@ class Loaded:
     bad: pd.DataFrame          # bool, same index, one column per canonical column
     headers: dict              # canonical name -> header as the user wrote it
     source: str = ""
+    near: dict = field(default_factory=dict)   # canonical name -> unrecognised header that nearly spells it
 
     def usable(self, *cols: str) -> pd.Series:
         """Rows whose cells in `cols` are all usable (blank is usable; unparseable is not)."""
@@ -125,10 +127,12 @@ def match_headers(table: Table, header: list) -> dict[str, int]:
 
 
 def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
-         source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True) -> Loaded:
+         source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True,
+         first_col: int = 1) -> Loaded:
     """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
 
-    Raises InputError when a required column is missing. Cell problems go to `issues`.
+    Raises InputError when a required column is missing. Cell problems go to `issues`; so do headers
+    that match no column (`headers.check`; `first_col` = Excel column number of the first header).
     """
     t = TABLES[table_name]
     issues = issues if issues is not None else Issues()
@@ -138,11 +142,17 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     if missing:
         names = ", ".join(f"'{c.name}' ({'/'.join(c.aliases)})" for c in missing)
         where = f" in {source}" if source else ""
+        from .headers import suggest
+        used = set(found.values())
+        hints = [f"'{h}' → {c.aliases[0] if c.aliases else c.name}" for i, h in enumerate(header)
+                 if h and i not in used for c in [suggest(t, h, missing)] if c is not None]
         raise InputError(f"{t.name} ({t.zh}){where}: missing column {names}. "
-                         f"Headers found: {', '.join(h for h in header if h) or 'none'}")
+                         f"Headers found: {', '.join(h for h in header if h) or 'none'}"
+                         + (f". Did you mean: {'; '.join(hints)}?" if hints else ""))
     raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
     raw.columns = range(raw.shape[1])
+    near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
     raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
     blanks = {c: coerce.blank_mask(raw[i].astype(object)) for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
@@ -181,7 +191,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
                 bad.loc[dup, :] = True    # the first occurrence is used: a repeated row counts nowhere
                 for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
                     issues.add(t.name, r, headers[c.name], f"duplicate id '{v}' (the first occurrence is used)")
-    loaded = Loaded(t, df, bad, headers, source)
+    loaded = Loaded(t, df, bad, headers, source, near)
     from .checks import run_checks
     run_checks(loaded, issues)
     return loaded

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import tables as T
 from ..schema import TABLES, table_for_name
+from ..outside import Box, Outside, find, report as report_outside
 from . import cells
 
 
@@ -84,6 +85,22 @@ def _grid(kind, sheet, tbl):
     return values[0], values[1:], used.row + 1, f"sheet {sheet.name}"
 
 
+def _box(rng) -> Box:
+    rows, cols = rng.shape
+    return Box(rng.row, rng.column, rng.row + rows - 1, rng.column + cols - 1)
+
+
+def _outside(sheet, tbl) -> Outside:
+    """Values just outside the Table `tbl` (rows below, columns beside), from the sheet's used range."""
+    box = _box(tbl.range)
+    used = sheet.used_range
+    last = used.last_cell
+    if last.row <= box.bottom and last.column <= box.right and used.column >= box.left:
+        return Outside(box)
+    others = [_box(o.range) for o in sheet.tables if o.name != tbl.name]
+    return find(_values(used), box, used.row, used.column, others)
+
+
 def read_book(book) -> BookTables:
     """Every input table of the open workbook, typed. Raises tables.InputError for unusable input."""
     remote, d1904 = is_remote(book), book_date1904(book)
@@ -99,7 +116,10 @@ def read_book(book) -> BookTables:
             rows = _shift(rows)
         raw[name] = [header, rows]
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=d1904,
-                              source=f"{book.name}, {source}", issues=issues)
+                              source=f"{book.name}, {source}", issues=issues,
+                              first_col=tbl.range.column if kind == "table" else 1)
+        if kind == "table":
+            report_outside(name, tbl.name, _outside(sheet, tbl), issues)
         found[name] = source
         used.add(sheet.name)
     digest = hashlib.sha256(json.dumps(raw, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -189,7 +189,17 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
     tk = cells.table("Tickets", tickets, "tickets")
     p = _period(period, tk.df["opened_at"])
     rows = S.metric_rows(_tables(Tickets=tk), name, _as_of(as_of), tm)
-    return cells.cell(rows.summary(p)["compliance"])
+    x = rows.summary(p, tm["lang"])
+    if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
+        return cells.fail(_why(x["unavailable"], name, tm["lang"]))
+    return cells.cell(x["compliance"])
+
+
+def _why(reason: str, figure: str, lang: str) -> str:
+    """'缺少列 首次响应时间 (first_response_at)：首次响应达标率无法计算' (the #SP! text of a missing column)."""
+    from ..availability import NEEDS
+    _, _, zh, en = NEEDS[figure]
+    return f"{reason}：{zh}无法计算" if lang == "zh" else f"{reason}: {en} cannot be computed"
 
 
 @func
@@ -209,7 +219,9 @@ def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None):
     keys = COMPLAINT_KEYS
     rows = []
     for m in S.COMPLAINT_METRICS:
-        x = S.metric_rows(_tables(Complaints=cp), m, when, tm).summary(p)
+        x = S.metric_rows(_tables(Complaints=cp), m, when, tm).summary(p, lang)
+        if x["unavailable"]:
+            x["compliance"] = cells.fail(_why(x["unavailable"], m, lang))
         rows.append([t(m, lang)] + [x[k] for k in keys])
     return cells.table_result([t("metric", lang)] + [t(k, lang) for k in keys], rows)
 
@@ -226,6 +238,8 @@ def SP_TURNOVER(staff, period=None, terms=None):
     tm = cells.terms(terms)
     st = cells.table("Staff", staff, "staff")
     r = _report(_tables(Staff=st), _period(period), _as_of(None), tm)
+    if r.doc["turnover"]["unavailable"]:
+        return cells.fail(_why(r.doc["turnover"]["unavailable"], "turnover", r.lang))
     return _block(sheets.staffing(r).blocks[0])
 
 

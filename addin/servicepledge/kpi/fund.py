@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import availability
 from ..period import Period
 from ..tables import Issues, Loaded
 
@@ -16,6 +17,9 @@ def _ledger(ledger: Loaded) -> pd.DataFrame:
     ok = ledger.usable("date", "category", "amount") & ledger.df["date"].notna() & ledger.df["amount"].notna() \
         & ledger.df["category"].notna()
     df = ledger.df.loc[ok].copy()
+    if availability.missing(ledger, "unapproved"):    # no approval column: approval unknown, not "no"
+        df["approved"] = pd.Series(None, index=df.index, dtype=object)
+        return df
     unknown = ledger.bad.loc[ok, "approved"].to_numpy(dtype=bool)
     approved = df["approved"].fillna(False).to_numpy(dtype=bool).astype(object)
     approved[unknown] = None
@@ -29,7 +33,7 @@ def _budget(budget: Loaded, year: int) -> pd.Series:
     return df.groupby("category", sort=False)["budget"].sum()
 
 
-def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
+def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en") -> dict:
     df = _ledger(ledger)
     year_start = pd.Timestamp(period.year, 1, 1)
     in_p = period.contains(df["date"])
@@ -53,7 +57,7 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
     known = df["approved"].notna()
     unap = known & (df["approved"] != True)   # noqa: E712 (object column: True/False/None)
     appr = known & ~unap
-    return {
+    out = {
         "year": period.year,
         "categories": rows,
         "budget_total": float(lines.sum()) if len(lines) else None,
@@ -71,13 +75,22 @@ def fund(ledger: Loaded, budget: Loaded, period: Period) -> dict:
         "approval_unknown_amount": float(df.loc[in_p & ~known, "amount"].sum()),
         "approval_unknown_count_ytd": int((ytd & ~known).sum()),
         "approval_unknown_amount_ytd": float(df.loc[ytd & ~known, "amount"].sum()),
+        "unapproved_unavailable": None,
     }
+    why = availability.reason(ledger, "unapproved", lang)
+    if why:
+        out.update({k: None for k in ("unapproved_count", "unapproved_amount", "unapproved_count_ytd",
+                                      "unapproved_amount_ytd", "approved_count", "approved_amount",
+                                      "approval_unknown_count", "approval_unknown_amount",
+                                      "approval_unknown_count_ytd", "approval_unknown_amount_ytd")},
+                   unapproved_unavailable=why)
+    return out
 
 
 def warn_unreadable_approval(fd: dict, period: Period, issues: Issues) -> None:
     """Entries of the period whose approval could not be read are on neither side: say so on the dashboard."""
     n, amt = fd["approval_unknown_count"], fd["approval_unknown_amount"]
-    if n:
+    if n:   # None when the approval column is missing: that has its own missing-column warning
         issues.warn("approval_unknown", "FundLedger", "approved",
                     f"基金台账在 {period.label} 有 {n} 笔支出（¥{amt:,.2f}）的财务审核状态无法识别，"
                     f"未计入已审核或未审核金额（见数据问题）",

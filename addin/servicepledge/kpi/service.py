@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import availability
 from ..period import Period
 from ..tables import Loaded
 from ..terms import PRIORITIES
@@ -55,16 +56,30 @@ class MetricRows:
         start_vals = df[start].where(usable)
         self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
         self.rows.loc[~(usable & population).to_numpy(), "status"] = None
+        # a column the table lacks: no status at all (never "breached" for want of a column)
+        self.loaded = t
+        self.missing = availability.missing(t, metric)
+        if self.missing:
+            self.rows["status"] = None
+            self.rows["at_risk"] = False
+            self.rows["elapsed"] = np.nan
 
     def in_period(self, period: Period) -> pd.Series:
         return period.contains(self.when) & self.population & self.usable
 
-    def summary(self, period: Period) -> dict:
+    def unavailable(self, lang: str = "en") -> str | None:
+        """Why this metric cannot be computed (a missing column), in `lang`; None when it can."""
+        return availability.reason(self.loaded, self.metric, lang)
+
+    def summary(self, period: Period, lang: str = "en") -> dict:
         excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
                        + self.unusable_start.sum()
                        + ((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
         out = sla.summarize(self.rows, self.in_period(period), excluded)
         out["target_hours"] = _target_label(self.rows["target"])
+        out["unavailable"] = self.unavailable(lang)
+        if out["unavailable"]:
+            out.update({k: None for k in ("total", "met", "breached", "pending", "at_risk", "excluded")})
         return out
 
     def history(self, period: Period, months: int = 12) -> list[dict]:
@@ -81,7 +96,7 @@ def metric_rows(tables: dict, metric: str, as_of, terms) -> MetricRows:
     return MetricRows(tables[METRICS[metric][0]], metric, as_of, terms)
 
 
-def followup(tickets: Loaded, period: Period, terms) -> dict:
+def followup(tickets: Loaded, period: Period, terms, lang: str = "en") -> dict:
     """Of the tickets resolved in the period: share followed up, mean satisfaction of those rated."""
     df = tickets.df
     ok = tickets.usable("resolved_at", "followed_up_at")
@@ -91,13 +106,20 @@ def followup(tickets: Loaded, period: Period, terms) -> dict:
     sat_ok = resolved & df["satisfaction"].notna() & tickets.usable("satisfaction")
     rate = None if n == 0 else fu / n
     target = float(terms["followup_target"])
+    why = availability.reason(tickets, "followup", lang)
+    why_sat = availability.reason(tickets, "satisfaction", lang)
+    if why:
+        n = fu = rate = None
     return {
         "resolved": n,
         "followed_up": fu,
         "rate": rate,
         "target": target,
         "met_target": None if rate is None else rate >= target,
-        "mean_satisfaction": None if not sat_ok.any() else round(float(df.loc[sat_ok, "satisfaction"].mean()), 4),
-        "rated": int(sat_ok.sum()),
+        "mean_satisfaction": None if why_sat or not sat_ok.any()
+        else round(float(df.loc[sat_ok, "satisfaction"].mean()), 4),
+        "rated": None if why_sat else int(sat_ok.sum()),
         "excluded": int((period.contains(df["resolved_at"]) & ~ok).sum()),
+        "unavailable": why,
+        "satisfaction_unavailable": why_sat,
     }

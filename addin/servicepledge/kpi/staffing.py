@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import availability
 from ..period import Period
 from ..tables import Loaded
 
@@ -62,7 +63,7 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
     cert_unknown = staff.bad.loc[end_staff.index, "certified"].to_numpy(dtype=bool)
     certified = int(end_staff["certified"].fillna(False).to_numpy(dtype=bool)[~cert_unknown].sum())
     cert_base = hc_end - int(cert_unknown.sum())
-    return {
+    out = {
         "separations": int(cur["separations"]),
         "headcount_start": int(cur["headcount_start"]),
         "headcount_end": int(cur["headcount_end"]),
@@ -79,7 +80,17 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
         "certified_share": None if cert_base == 0 else certified / cert_base,
         "certified_unknown": int(cert_unknown.sum()),
         "excluded": int(len(staff.df) - len(df)),
+        "unavailable": None,
+        "certified_unavailable": availability.reason(staff, "certified_share", lang),
     }
+    if out["certified_unavailable"]:
+        out.update(certified=None, certified_share=None, certified_unknown=None)
+    why = availability.reason(staff, "turnover", lang)
+    if why:   # without leaving dates nobody ever left: no rate, no verdict, no required action
+        out.update({k: None for k in ("separations", "headcount_start", "headcount_end", "average_headcount",
+                                      "rate", "rolling_separations", "rolling_average_headcount",
+                                      "rolling_rate", "exceeded", "required_action")}, unavailable=why)
+    return out
 
 
 def history(staff: Loaded, period: Period, terms, months: int = 12) -> pd.DataFrame:
@@ -92,4 +103,6 @@ def history(staff: Loaded, period: Period, terms, months: int = 12) -> pd.DataFr
     roll_avg = m["average_headcount"].rolling(window).mean()
     m["rolling_rate"] = (roll_seps / roll_avg).where(roll_avg > 0)
     m["threshold"] = float(terms["turnover_threshold"])
+    if availability.missing(staff, "turnover"):
+        m[["separations", "rate", "rolling_rate"]] = np.nan
     return m.iloc[-months:].reset_index(drop=True)
