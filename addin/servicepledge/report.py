@@ -11,6 +11,7 @@ from .kpi import breaches as B
 from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
+from .as_of import clip
 from .period import Period, parse_as_of, parse_period
 from .tables import Issues, Loaded
 from .terms import Terms, TermsError, parse_terms
@@ -56,9 +57,12 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     lang = lang or terms["lang"]
     if lang not in ("zh", "en"):
         raise TermsError(f"language '{lang}' is not available; use zh or en")
+    as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
+    clipped = clip(tables, as_of)            # the tables as they stood at as_of: later events not yet happened
+    clipped.warn(issues)
+    tables = clipped.tables
     t, c = tables["Tickets"], tables["Complaints"]
     period = period if isinstance(period, Period) else parse_period(period, t.df["opened_at"], date1904)
-    as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
 
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
