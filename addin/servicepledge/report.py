@@ -109,6 +109,7 @@ def _items_json(reg: pd.DataFrame) -> list[dict]:
             "ref_id": r.ref_id,
             "source": r.source,
             "reasons": list(r.reasons),
+            "related_ids": list(r.related_ids),
             "severity": r.severity,
             "notice_id": None if pd.isna(r.notice_id) else r.notice_id,
             "deadline": None if pd.isna(r.deadline) else r.deadline.strftime("%Y-%m-%d"),
