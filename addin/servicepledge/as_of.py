@@ -72,7 +72,8 @@ class Clipped:
                 zh.append(f"审核日期在其后的 {c['approved']} 笔支出按未审核计")
                 en.append(f"{c['approved']} entries approved later count as not approved")
             issues.warn("after_as_of", name, None,
-                        f"{t.table.zh}：截至时间 {when} 之后的事项当时尚未发生——" + "；".join(zh) + "。",
+                        f"{t.table.zh}：截至时间 {when} 之后的事项当时尚未发生——" + "；".join(zh)
+                        + "。",
                         f"{name}: what happened after as_of {when} had not happened yet — " + "; ".join(en) + ".")
 
 

@@ -9,8 +9,8 @@ from ..worktime import add_days
 from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
-COLUMNS = ["ref_id", "source", "reasons", "related_ids", "opened_at", "severity", "notice_id", "notice_date", "deadline",
-           "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
+COLUMNS = ["ref_id", "source", "reasons", "related_ids", "opened_at", "severity", "notice_id", "notice_date",
+           "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
 
 
 def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -76,8 +76,8 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     for col in ("opened_at", "customer", "ticket_link"):
         if col not in items:
             items[col] = None
-    items = _one_per_order(items)
-    n = _governing_notices(items, notices)
+    items, members = _one_per_order(items)
+    n = _governing_notices(items, members, notices)
     items["notice_id"] = n["notice_id"]
     items["notice_date"] = n["notice_date"]
     items["remedied_on"] = n["remedied_on"]
@@ -99,45 +99,51 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
 REASON_ORDER = ("response", "initial_solution", "quality", "accept", "progress", "final")
 
 
-def _one_per_order(items: pd.DataFrame) -> pd.DataFrame:
+def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge the items of one service order (a ticket and the complaints about it) into one item.
 
     The service order of a ticket item is the ticket; of a complaint item, the ticket it names (its own id
     when it names none); of an item only a notice on an unknown id created, that id. The merged item is the
     ticket's item when the ticket is an item, else the earliest complaint's (ties: the lower id); it lists
     every reason of its members (in REASON_ORDER; "notice" only when no member has another reason) and
-    the other members' ids in `related_ids`; `members` keeps all ids, for the notices.
+    the other members' ids in `related_ids`. Also returns (item label, member id) pairs, for the notices.
     """
-    if not len(items):
-        return items.assign(related_ids=pd.Series(dtype=object), members=pd.Series(dtype=object))
+    items = items.reset_index(drop=True)
     src, ref, link = items["source"], items["ref_id"].astype(str), items["ticket_link"]
     key = ("t:" + ref).where(src == "ticket", ("t:" + link.astype(str)).where(link.notna(), "c:" + ref))
     key = key.where(src != "notice", "n:" + ref)
-    rank = src.map({"ticket": 0, "complaint": 1, "notice": 2})
-    ordered = items.assign(_key=key, _rank=rank).sort_values(["_key", "_rank", "opened_at", "ref_id"],
-                                                             na_position="last", kind="stable")
-    members = ordered.groupby("_key", sort=False)["ref_id"].agg(list)
-    reasons = ordered.groupby("_key", sort=False)["reasons"].agg(lambda rs: _union(rs))
-    first = ordered.drop_duplicates("_key", keep="first").set_index("_key")
-    first["reasons"] = reasons
-    first["members"] = members
-    first["related_ids"] = members.map(lambda m: sorted(m[1:]))
-    return first.drop(columns="_rank").reset_index(drop=True)
+    members = pd.DataFrame({"_item": items.index, "ref_id": items["ref_id"].to_numpy()})
+    related, primary = [[] for _ in range(len(items))], {}
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        # only the orders with several items: sort them, then a plain loop over those few rows
+        sub = items.loc[dup].assign(_key=key[dup], _rank=src[dup].map({"ticket": 0, "complaint": 1, "notice": 2}),
+                                    _opened=pd.to_datetime(items.loc[dup, "opened_at"]))
+        sub = sub.sort_values(["_key", "_rank", "_opened", "ref_id"], na_position="last", kind="stable")
+        firsts = sub.drop_duplicates("_key")
+        primary = dict(zip(firsts["_key"], firsts.index))
+        groups: dict = {}
+        for k, r, rs in zip(sub["_key"], sub["ref_id"], sub["reasons"]):
+            g = groups.setdefault(k, ([], set()))
+            g[0].append(r)
+            g[1].update(rs)
+        reasons = items["reasons"].tolist()
+        for k, (ids, got) in groups.items():
+            i = primary[k]
+            reasons[i] = [x for x in REASON_ORDER if x in got] or ["notice"]
+            related[i] = sorted(ids[1:])
+        items["reasons"] = pd.Series(reasons, index=items.index, dtype=object)
+        members.loc[dup.to_numpy(), "_item"] = key[dup].map(primary).to_numpy()
+    items["related_ids"] = pd.Series(related, index=items.index, dtype=object)
+    keep = ~dup | items.index.isin(list(primary.values()))
+    return items.loc[keep], members
 
 
-def _union(reason_lists) -> list:
-    got = {r for rs in reason_lists for r in rs}
-    out = [r for r in REASON_ORDER if r in got]
-    return out or ["notice"]
-
-
-def _governing_notices(items: pd.DataFrame, notices: Loaded) -> pd.DataFrame:
+def _governing_notices(items: pd.DataFrame, members: pd.DataFrame, notices: Loaded) -> pd.DataFrame:
     """Per item, the notice that governs it: the latest written notice (by notice date, then the later row)
     on any of its members (the ticket or the complaints about it). Columns of Notices, item index."""
     df = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
-    pairs = items["members"].explode().dropna()
-    pairs = pd.DataFrame({"_item": pairs.index, "ref_id": pairs.to_numpy()})
-    hits = pairs.merge(df, on="ref_id", how="inner").sort_values(["notice_date", "_row"], kind="stable")
+    hits = members.merge(df, on="ref_id", how="inner").sort_values(["notice_date", "_row"], kind="stable")
     latest = hits.drop_duplicates("_item", keep="last").set_index("_item")
     return latest.reindex(items.index)
 
