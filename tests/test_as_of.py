@@ -78,6 +78,10 @@ def test_records_started_after_as_of_do_not_exist_yet():
     w = [x for x in r.doc["warnings"] if x["code"] == "after_as_of"]
     assert w == [dict(code="after_as_of", table="Tickets", column=None,
                       message="服务工单：截至时间 2026-10-31 18:00 之后的事项当时尚未发生——opened_at在其后的 2 行未计入。")]
+    en = report(period=None, Tickets=tk, terms={"lang": "en"}).doc["warnings"]
+    assert [x["message"] for x in en if x["code"] == "after_as_of"] == [
+        "Tickets: judged as it stood at as_of 2026-10-31 18:00, later events have not happened yet — "
+        "2 rows with a later opened_at not counted."]
 
 
 def test_followup_after_as_of_does_not_count():

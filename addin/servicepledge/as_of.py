@@ -63,18 +63,24 @@ class Clipped:
             if c.get("rows"):
                 start = t.header(STARTS[name])
                 zh.append(f"{start}在其后的 {c['rows']} 行未计入")
-                en.append(f"{c['rows']} rows with a later {start} are not counted")
+                en.append(f"{c['rows']} {_n(c['rows'], 'row', 'rows')} with a later {start} not counted")
             cols = [k for k in c if k not in ("rows", "approved")]
             if cols:
                 zh.append("、".join(f"{t.header(k)} {c[k]} 项" for k in cols) + "视为空白")
-                en.append(", ".join(f"{c[k]} {t.header(k)}" for k in cols) + " are treated as blank")
+                en.append(", ".join(f"{c[k]} {t.header(k)}" for k in cols) + " treated as blank")
             if c.get("approved"):
                 zh.append(f"审核日期在其后的 {c['approved']} 笔支出按未审核计")
-                en.append(f"{c['approved']} entries approved later count as not approved")
+                en.append(f"{c['approved']} {_n(c['approved'], 'entry', 'entries')} approved later counted as "
+                          "not approved")
             issues.warn("after_as_of", name, None,
                         f"{t.table.zh}：截至时间 {when} 之后的事项当时尚未发生——" + "；".join(zh)
                         + "。",
-                        f"{name}: what happened after as_of {when} had not happened yet — " + "; ".join(en) + ".")
+                        f"{name}: judged as it stood at as_of {when}, later events have not happened yet — "
+                        + "; ".join(en) + ".")
+
+
+def _n(k: int, one: str, many: str) -> str:
+    return one if k == 1 else many
 
 
 def later(values: pd.Series, as_of: pd.Timestamp, date_only: bool) -> pd.Series:
