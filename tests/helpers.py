@@ -10,7 +10,9 @@ from servicepledge.schema import TABLES
 
 def grid(table: str, rows: list[dict], headers: dict | None = None) -> list[list]:
     """A 2-D list as Excel would pass it: header row (canonical names unless mapped) + rows."""
-    cols = list(dict.fromkeys(k for r in rows for k in r)) or [c.name for c in TABLES[table].columns if c.required]
+    # every column of the table, as the template's Excel Tables have them (a column absent from the header
+    # makes its figures unavailable: tests of that build their own header)
+    cols = list(dict.fromkeys([*TABLES[table].names, *(k for r in rows for k in r)]))
     head = [(headers or {}).get(c, c) for c in cols]
     return [head] + [[r.get(c) for c in cols] for r in rows]
 

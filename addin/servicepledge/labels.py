@@ -46,6 +46,7 @@ L: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"), "service_fee": ("服务费用", "Service fee"),
     "direct_loss": ("直接经济损失", "Direct loss"), "fee_reduction": ("服务费减免", "Fee reduction"),
     "compensation": ("赔偿金额", "Compensation"), "customer": ("客户", "Customer"),
+    "related_ids": ("合并的相关记录", "Merged records"),
     "fee_reduction_total": ("服务费减免合计", "Fee reductions"), "compensation_total": ("赔偿合计", "Compensation"),
     # staffing
     "period": ("期间", "Period"), "headcount_start": ("月初人数", "Headcount, first day"),

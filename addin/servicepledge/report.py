@@ -11,6 +11,7 @@ from .kpi import breaches as B
 from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
+from .as_of import clip
 from .period import Period, parse_as_of, parse_period
 from .populations import warn_empty
 from .tables import Issues, Loaded
@@ -58,9 +59,12 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     lang = lang or terms["lang"]
     if lang not in ("zh", "en"):
         raise TermsError(f"language '{lang}' is not available; use zh or en")
+    as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
+    clipped = clip(tables, as_of)            # the tables as they stood at as_of: later events not yet happened
+    clipped.warn(issues)
+    tables = clipped.tables
     t, c = tables["Tickets"], tables["Complaints"]
     period = period if isinstance(period, Period) else parse_period(period, t.df["opened_at"], date1904)
-    as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
 
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
@@ -122,6 +126,7 @@ def _items_json(reg: pd.DataFrame) -> list[dict]:
             "ref_id": r.ref_id,
             "source": r.source,
             "reasons": list(r.reasons),
+            "related_ids": list(r.related_ids),
             "severity": r.severity,
             "notice_id": None if pd.isna(r.notice_id) else r.notice_id,
             "deadline": None if pd.isna(r.deadline) else r.deadline.strftime("%Y-%m-%d"),

@@ -17,6 +17,7 @@ import pandas as pd
 from xlwings import arg, func, ret
 
 from .. import sheets
+from ..as_of import clip, later
 from ..kpi import service as S
 from ..kpi import sla
 from ..labels import t
@@ -136,7 +137,8 @@ def _pair(a, b, shape_a, shape_b):
 @guard
 def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
     """Met, Breached or Pending for each row: Met when done within the promised hours, Breached when done late
-    or still open past the promise, Pending when still open within it.
+    or still open past the promise, Pending when still open within it. Judged as things stood at as_of: an end
+    after as_of counts as not done yet, a start after as_of gives an empty cell.
     """
     tm = cells.terms(terms)
     when = _as_of(as_of)
@@ -152,7 +154,9 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
                            errors="coerce").to_numpy(dtype="float64")
     sa, bad_a = cells.datetimes(a)
     sb, bad_b = cells.datetimes(b)
-    st = sla.statuses(sa, sb, np.where(target > 0, target, np.nan), when, tm)
+    not_yet = later(sa, when, False)        # as_of.clip's rule: started after as_of -> no status yet;
+    sb_then = sb.where(~later(sb, when, False))   # stopped after as_of -> still open at as_of
+    st = sla.statuses(sa, sb_then, np.where(target > 0, target, np.nan), when, tm)
     out = []
     for i in range(len(a)):
         if bad_a.iloc[i] or bad_b.iloc[i]:
@@ -160,7 +164,7 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
                                   f"write it as 2026-10-05 14:30"))
         elif not target[i] > 0:
             out.append(cells.fail(f"target_hours '{tg[i]}' is not a number of hours above 0"))
-        elif pd.isna(sa.iloc[i]):
+        elif pd.isna(sa.iloc[i]) or not_yet.iloc[i]:
             out.append(None)
         elif pd.notna(sb.iloc[i]) and sb.iloc[i] < sa.iloc[i]:
             out.append(cells.fail("end is before start; check the two dates"))
@@ -186,9 +190,10 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
         raise InputError(f"metric '{m}' is not known; use response or initial_solution")
-    tk = cells.table("Tickets", tickets, "tickets")
+    when = _as_of(as_of)
+    tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets")}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
-    rows = S.metric_rows(_tables(Tickets=tk), name, _as_of(as_of), tm)
+    rows = S.metric_rows(_tables(Tickets=tk), name, when, tm)
     x = rows.summary(p, tm["lang"])
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
@@ -213,9 +218,9 @@ def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None):
     breached, pending and compliance (a table with a header row).
     """
     tm = cells.terms(terms)
-    cp = cells.table("Complaints", complaints, "complaints")
-    p = _period(period, cp.df["received_at"])
     when, lang = _as_of(as_of), tm["lang"]
+    cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints")}, when).tables["Complaints"]
+    p = _period(period, cp.df["received_at"])
     keys = COMPLAINT_KEYS
     rows = []
     for m in S.COMPLAINT_METRICS:
@@ -255,8 +260,9 @@ def SP_FUND(ledger, budget, period=None):
     lg = cells.table("FundLedger", ledger, "ledger")
     bd = cells.table("FundBudget", budget, "budget")
     lang = _lang_of(lg, bd)
-    r = _report(_tables(FundLedger=lg, FundBudget=bd), _period(period, lg.df["date"]), _as_of(None),
-                DEFAULT_TERMS, lang)
+    when = _as_of(None)
+    p = _period(period, clip({"FundLedger": lg}, when).tables["FundLedger"].df["date"])
+    r = _report(_tables(FundLedger=lg, FundBudget=bd), p, when, DEFAULT_TERMS, lang)
     return _block(sheets.fund(r).blocks[0])
 
 
@@ -305,7 +311,9 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
              "FundLedger": cells.table("FundLedger", ledger, "ledger"),
              "FundBudget": cells.table("FundBudget", budget, "budget"),
              "Notices": cells.table("Notices", notices, "notices")}
-    return _report(_tables(**given), _period(period, tk.df["opened_at"]), _as_of(as_of), tm)
+    when = _as_of(as_of)
+    p = _period(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
+    return _report(_tables(**given), p, when, tm)
 
 
 @func

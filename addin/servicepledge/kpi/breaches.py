@@ -9,8 +9,8 @@ from ..worktime import add_days
 from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
-COLUMNS = ["ref_id", "source", "reasons", "opened_at", "severity", "notice_id", "notice_date", "deadline",
-           "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
+COLUMNS = ["ref_id", "source", "reasons", "related_ids", "opened_at", "severity", "notice_id", "notice_date",
+           "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
 
 
 def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -46,36 +46,41 @@ def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataF
                          "ticket_link": df.loc[hit, "ticket_id"]})
 
 
-def _latest_notices(notices: Loaded) -> pd.DataFrame:
-    """One notice per ref_id: the latest written notice governs."""
-    df = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
-    return df.sort_values(["notice_date", "_row"]).drop_duplicates("ref_id", keep="last").set_index("ref_id")
-
-
 def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, period: Period,
              as_of: pd.Timestamp, terms) -> pd.DataFrame:
-    """One row per breach item (columns COLUMNS), ordered by source and id."""
+    """One row per breach item (columns COLUMNS), ordered by source and id.
+
+    One item per service order: a complaint about a ticket that is itself an item (both breached, or a
+    notice on the ticket) is merged into the ticket's item, and complaints about the same ticket merge
+    into one item (see `_one_per_order`), so the service fee is reduced once and one notice governs.
+    """
     items = pd.concat([_ticket_items(tickets, rows, period), _complaint_items(complaints, rows, period)],
                       ignore_index=True)
     nd = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
     extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]
     extra = extra.drop_duplicates("ref_id")
     if len(extra):
-        t_ids = tickets.df.set_index("ticket_id")
-        c_ids = complaints.df.set_index("complaint_id")
-        src = extra["ref_id"].map(lambda r: "ticket" if r in t_ids.index else "complaint" if r in c_ids.index
-                                  else "notice")
-        link = extra["ref_id"].map(c_ids["ticket_id"].groupby(level=0).first()).where(src == "complaint")
-        items = pd.concat([items, pd.DataFrame({"ref_id": extra["ref_id"].to_numpy(), "source": src.to_numpy(),
+        t_ids = tickets.df.drop_duplicates("ticket_id").set_index("ticket_id")
+        c_ids = complaints.df.drop_duplicates("complaint_id").set_index("complaint_id")
+        ref = extra["ref_id"]
+
+        def look(col: pd.Series) -> pd.Series:   # (Series.map on an empty datetime column fails: reindex)
+            return pd.Series(col.reindex(ref.to_numpy()).to_numpy(), index=ref.index)
+        is_t, is_c = ref.isin(t_ids.index), ref.isin(c_ids.index)
+        src = pd.Series("notice", index=ref.index, dtype=object).mask(is_c, "complaint").mask(is_t, "ticket")
+        opened = look(t_ids["opened_at"]).where(is_t, look(c_ids["received_at"]))
+        customer = look(t_ids["customer"]).where(is_t, look(c_ids["customer"]))
+        link = look(c_ids["ticket_id"]).where(src == "complaint")
+        items = pd.concat([items, pd.DataFrame({"ref_id": ref.to_numpy(), "source": src.to_numpy(),
                                                 "reasons": [["notice"] for _ in range(len(extra))],
+                                                "opened_at": opened.to_numpy(), "customer": customer.to_numpy(),
                                                 "ticket_link": link.to_numpy()})],
                           ignore_index=True)
     for col in ("opened_at", "customer", "ticket_link"):
         if col not in items:
             items[col] = None
-    latest = _latest_notices(notices)
-    n = latest.reindex(items["ref_id"])
-    n.index = items.index
+    items, members = _one_per_order(items)
+    n = _governing_notices(items, members, notices)
     items["notice_id"] = n["notice_id"]
     items["notice_date"] = n["notice_date"]
     items["remedied_on"] = n["remedied_on"]
@@ -92,6 +97,58 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
     return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
         COLUMNS + ["ticket_link"]]
+
+
+REASON_ORDER = ("response", "initial_solution", "quality", "accept", "progress", "final")
+
+
+def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge the items of one service order (a ticket and the complaints about it) into one item.
+
+    The service order of a ticket item is the ticket; of a complaint item, the ticket it names (its own id
+    when it names none); of an item only a notice on an unknown id created, that id. The merged item is the
+    ticket's item when the ticket is an item, else the earliest complaint's (ties: the lower id); it lists
+    every reason of its members (in REASON_ORDER; "notice" only when no member has another reason) and
+    the other members' ids in `related_ids`. Also returns (item label, member id) pairs, for the notices.
+    """
+    items = items.reset_index(drop=True)
+    src, ref, link = items["source"], items["ref_id"].astype(str), items["ticket_link"]
+    key = ("t:" + ref).where(src == "ticket", ("t:" + link.astype(str)).where(link.notna(), "c:" + ref))
+    key = key.where(src != "notice", "n:" + ref)
+    members = pd.DataFrame({"_item": items.index, "ref_id": items["ref_id"].to_numpy()})
+    related, primary = [[] for _ in range(len(items))], {}
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        # only the orders with several items: sort them, then a plain loop over those few rows
+        sub = items.loc[dup].assign(_key=key[dup], _rank=src[dup].map({"ticket": 0, "complaint": 1, "notice": 2}),
+                                    _opened=pd.to_datetime(items.loc[dup, "opened_at"]))
+        sub = sub.sort_values(["_key", "_rank", "_opened", "ref_id"], na_position="last", kind="stable")
+        firsts = sub.drop_duplicates("_key")
+        primary = dict(zip(firsts["_key"], firsts.index))
+        groups: dict = {}
+        for k, r, rs in zip(sub["_key"], sub["ref_id"], sub["reasons"]):
+            g = groups.setdefault(k, ([], set()))
+            g[0].append(r)
+            g[1].update(rs)
+        reasons = items["reasons"].tolist()
+        for k, (ids, got) in groups.items():
+            i = primary[k]
+            reasons[i] = [x for x in REASON_ORDER if x in got] or ["notice"]
+            related[i] = sorted(ids[1:])
+        items["reasons"] = pd.Series(reasons, index=items.index, dtype=object)
+        members.loc[dup.to_numpy(), "_item"] = key[dup].map(primary).to_numpy()
+    items["related_ids"] = pd.Series(related, index=items.index, dtype=object)
+    keep = ~dup | items.index.isin(list(primary.values()))
+    return items.loc[keep], members
+
+
+def _governing_notices(items: pd.DataFrame, members: pd.DataFrame, notices: Loaded) -> pd.DataFrame:
+    """Per item, the notice that governs it: the latest written notice (by notice date, then the later row)
+    on any of its members (the ticket or the complaints about it). Columns of Notices, item index."""
+    df = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
+    hits = members.merge(df, on="ref_id", how="inner").sort_values(["notice_date", "_row"], kind="stable")
+    latest = hits.drop_duplicates("_item", keep="last").set_index("_item")
+    return latest.reindex(items.index)
 
 
 def _deadlines(items: pd.DataFrame, terms) -> pd.Series:
