@@ -68,6 +68,13 @@ elif kind == "locked":                     # the file `where` is open in Excel (
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), src, None, dst)
         return _replace(src, dst, *a, **k)
     os.replace = _locked
+elif kind == "unreadable":                 # the input `where` cannot be read by this user
+    _open2 = io.open
+    def _deny_read(file, mode="r", *a, **k):
+        if isinstance(file, (str, os.PathLike)) and os.path.abspath(file) == where:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(file))
+        return _open2(file, mode, *a, **k)
+    io.open = builtins.open = _deny_read
 sys.argv[0] = "servicepledge"
 runpy.run_module("servicepledge.cli", run_name="__main__", alter_sys=True)
 '''
@@ -174,6 +181,15 @@ def test_name_without_extension_gets_xlsx_other_extensions_refused(book, tmp_pat
     assert_refused(p, f"servicepledge: cannot write {csv}: it can only be written as an .xlsx workbook; "
                       "give a file name ending in .xlsx", book, tmp_path)
     assert not csv.exists()
+
+
+def test_name_too_long(book, tmp_path):
+    out = tmp_path / ("报" * 100 + ".xlsx")            # 300 bytes of UTF-8: over the 255 a file name may have
+    p = cli("report", str(book[0]), *ARGS, "-o", str(out))
+    assert_refused(p, f"servicepledge: 无法写入 {out}：文件名或路径过长；请用 -o 指定较短的名称", book, tmp_path)
+    p = cli("template", "--lang", "en", "-o", str(tmp_path / ("x" * 300) / "t.xlsx"))
+    assert p.returncode == 2 and p.stderr == (f"servicepledge: cannot write {tmp_path / ('x' * 300) / 't.xlsx'}: "
+                                              "the name or path is too long; choose a shorter -o\n")
 
 
 # ------------------------------------------------------------------ read-only folder, locked target, full disk
@@ -352,3 +368,9 @@ def test_summary_into_head_through_a_shell(book, tmp_path):
     p = subprocess.run(["bash", "-c", f'"{sys.executable}" -m servicepledge.cli template -o "{tmp_path / "t.xlsx"}" | true'],
                        capture_output=True, text=True, timeout=120, env=_env(False))
     assert p.returncode == 0 and p.stderr == "" and (tmp_path / "t.xlsx").is_file()
+
+
+def test_unreadable_input_is_not_called_a_write_error(book, tmp_path):
+    p = cli("report", str(book[0]), *ARGS, "-o", str(tmp_path / "r.xlsx"), fault=f"unreadable:{book[0]}")
+    assert (p.returncode, p.stderr) == (2, f"servicepledge: cannot open {book[0]}: permission denied\n")
+    assert not (tmp_path / "r.xlsx").exists()

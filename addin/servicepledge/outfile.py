@@ -35,6 +35,7 @@ _REASONS = {
                "the file is open in another program (e.g. Excel) or read-only; close it and run again, "
                "or choose another -o"),
     "disk_full": ("磁盘空间已满；请清理空间，或用 -o 指定其他位置", "the disk is full; free some space or choose another -o"),
+    "too_long": ("文件名或路径过长；请用 -o 指定较短的名称", "the name or path is too long; choose a shorter -o"),
     "other": ("{s}；" + _OTHER[0], "{s}; " + _OTHER[1]),
 }
 
@@ -55,6 +56,13 @@ def _folder(target: Path) -> Path:
     return target.parent if str(target.parent) not in ("", ".") else Path.cwd()
 
 
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:             # e.g. a name too long to look up
+        return False
+
+
 def xlsx_target(out, example: str, lang: str = "zh") -> Path:
     """The .xlsx file `-o` names: '.xlsx' is added to a name without extension (as Excel's Save As does);
     a folder (existing, or written with a trailing slash) or another extension is refused.
@@ -63,9 +71,9 @@ def xlsx_target(out, example: str, lang: str = "zh") -> Path:
     """
     raw = os.fspath(out)
     path = Path(raw)
-    if path.is_dir() and path.suffix.lower() == ".xlsx":
+    if _is_dir(path) and path.suffix.lower() == ".xlsx":
         raise WriteError(path, "folder_named", lang)
-    if raw.endswith(("/", os.sep)) or path.is_dir():
+    if raw.endswith(("/", os.sep)) or _is_dir(path):
         raise WriteError(path, "is_folder", lang, x=path / example)
     if path.suffix == "":
         path = path.with_name(path.name + ".xlsx")
@@ -78,12 +86,15 @@ def check_target(out: Path, lang: str = "zh") -> None:
     """Refuse, before anything is written, a target whose folder is missing or which is itself a folder."""
     out = Path(out)
     folder = _folder(out)
-    if out.is_dir():
-        raise WriteError(out, "folder_named", lang)
-    if not folder.exists():
-        raise WriteError(out, "no_folder", lang)
-    if not folder.is_dir():
-        raise WriteError(out, "not_folder", lang)
+    try:
+        if out.is_dir():
+            raise WriteError(out, "folder_named", lang)
+        if not folder.exists():
+            raise WriteError(out, "no_folder", lang)
+        if not folder.is_dir():
+            raise WriteError(out, "not_folder", lang)
+    except OSError as e:        # the name cannot even be looked up (too long, a folder without access …)
+        raise write_error(e, out, lang) from None
 
 
 def write_error(e: OSError, out: Path, lang: str = "zh") -> WriteError:
@@ -92,11 +103,13 @@ def write_error(e: OSError, out: Path, lang: str = "zh") -> WriteError:
     code = e.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return WriteError(out, "disk_full", lang)
+    if code == errno.ENAMETOOLONG:
+        return WriteError(out, "too_long", lang)
     if code == errno.EROFS:
         return WriteError(out, "read_only", lang)
-    if out.is_dir():
+    if _is_dir(out):
         return WriteError(out, "folder_named", lang)
-    if code == errno.ENOENT:
+    if code == errno.ENOENT and not _is_dir(_folder(out)):
         return WriteError(out, "no_folder", lang)
     if code == errno.ENOTDIR:
         return WriteError(out, "not_folder", lang)
