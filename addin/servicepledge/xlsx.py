@@ -369,11 +369,11 @@ def write_atomic(out: Path, write, lang: str = "zh") -> Path:
     """Call `write(temp_path)` on a temporary file beside `out`, then rename it into place.
 
     Readers never see a half-written file, an interrupted write leaves the previous `out` intact,
-    and the file gets ordinary permissions (mkstemp's are owner-only). The folder must exist (it is
-    never created); a file that cannot be written raises outfile.WriteError, one line naming `out`
-    (never the temporary file, which is removed) in `lang`.
+    and the file gets ordinary permissions (mkstemp's are owner-only).
     """
     out = Path(out)
+    # the folder must exist (never created); what cannot be written raises outfile.WriteError: one line
+    # in `lang` naming `out`, never the temporary file (which is removed)
     outfile.check_target(out, lang)
     try:
         return _write_atomic(out, write)
