@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .outfile import check_target
 from .tables import InputError
-from .xlsx import write_atomic
+from .xlsx import write_file
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice can take ~30 s on a slow machine
 _CANDIDATES = (
@@ -79,7 +79,7 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str 
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
             detail = _last_line(proc.stderr) or _last_line(proc.stdout) or f"exit code {proc.returncode}"
             raise InputError(f"{path}: LibreOffice could not export the PDF ({detail})")
-        write_atomic(out, lambda part: shutil.copyfile(made, part), lang)
+        write_file(out, lambda part: shutil.copyfile(made, part), lang)
     return out
 
 

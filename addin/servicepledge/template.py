@@ -36,7 +36,7 @@ from .schema import TABLES, Table
 from .tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
 from .terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
-from .xlsx import FONT_NAME, write_atomic
+from .xlsx import FONT_NAME, write_file
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -319,4 +319,4 @@ def _reproducible_bytes(wb: Workbook) -> bytes:
 
 
 def _write_atomic(data: bytes, out: Path, lang: str = "zh") -> Path:
-    return write_atomic(out, lambda tmp: Path(tmp).write_bytes(data), lang)
+    return write_file(out, lambda tmp: Path(tmp).write_bytes(data), lang)

@@ -365,23 +365,13 @@ def new_workbook(models: list[SheetModel]) -> Workbook:
     return wb
 
 
-def write_atomic(out: Path, write, lang: str = "zh") -> Path:
+def write_atomic(out: Path, write) -> Path:
     """Call `write(temp_path)` on a temporary file beside `out`, then rename it into place.
 
     Readers never see a half-written file, an interrupted write leaves the previous `out` intact,
     and the file gets ordinary permissions (mkstemp's are owner-only).
     """
     out = Path(out)
-    # the folder must exist (never created); what cannot be written raises outfile.WriteError: one line
-    # in `lang` naming `out`, never the temporary file (which is removed)
-    outfile.check_target(out, lang)
-    try:
-        return _write_atomic(out, write)
-    except OSError as e:
-        raise outfile.write_error(e, out, lang) from None
-
-
-def _write_atomic(out: Path, write) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem, suffix=out.suffix or ".tmp", dir=out.parent)
     os.close(fd)
     try:
@@ -397,6 +387,18 @@ def _write_atomic(out: Path, write) -> Path:
     return out
 
 
+def write_file(out: Path, write, lang: str = "zh") -> Path:
+    """write_atomic for a user's output file: the folder must exist (it is never created), and what
+    cannot be written raises outfile.WriteError, one line in `lang` naming `out` (never the temporary
+    file, which write_atomic removes)."""
+    out = Path(out)
+    outfile.check_target(out, lang)
+    try:
+        return write_atomic(out, write)
+    except OSError as e:
+        raise outfile.write_error(e, out, lang) from None
+
+
 def save_atomic(wb: Workbook, out: Path, lang: str = "zh") -> Path:
     """Save an openpyxl workbook atomically (see write_atomic).
 
@@ -406,4 +408,4 @@ def save_atomic(wb: Workbook, out: Path, lang: str = "zh") -> Path:
     buf = io.BytesIO()
     wb.save(buf)
     data = buf.getvalue()
-    return write_atomic(out, lambda tmp: Path(tmp).write_bytes(data), lang)
+    return write_file(out, lambda tmp: Path(tmp).write_bytes(data), lang)
