@@ -74,6 +74,7 @@ def test_render_en_through_api(soffice, tmp_path):
     book = read_workbook(cli.sample_path())
     r = compute(book.tables, book.issues, as_of=AS_OF, lang="en")
     xlsx = write_report(r, tmp_path / "report.xlsx")
+    (tmp_path / "out").mkdir()                   # an output folder is never created on the user's behalf
     made = pdf.export_pdf(xlsx, tmp_path / "out" / "monthly.pdf")
     assert made == tmp_path / "out" / "monthly.pdf"
     check_rendering(made, "en", tmp_path)

@@ -1,6 +1,7 @@
 """Issue 5: hostile files, bad data, no data loss, privacy, formula injection."""
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -69,11 +70,11 @@ def test_existing_output_is_kept_and_interrupted_write_leaves_it_intact(tmp_path
     before = out.read_bytes()
     assert output.write_report(r, out, charts=False) == tmp_path / "rep (2).xlsx"   # no --force: new name
 
-    def boom(self, filename):
-        with open(filename, "wb") as f:
+    def boom(path, data):        # the workbook is zipped in memory, then written to the temporary file
+        with open(path, "wb") as f:
             f.write(b"half")
         raise KeyboardInterrupt
-    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    monkeypatch.setattr(Path, "write_bytes", boom)
     with pytest.raises(KeyboardInterrupt):
         output.write_report(r, out, force=True, charts=False)
     assert out.read_bytes() == before

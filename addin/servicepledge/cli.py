@@ -5,12 +5,37 @@ Errors are one readable line on stderr and exit code 2 (bad input) — never a t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 
 EXIT_INPUT = 2
+
+
+def _say(text: str) -> None:
+    """Print to stdout; a reader that stopped reading (`| head -1`) is not an error.
+
+    The rest of stdout then goes to the null device and the command goes on: the report workbook
+    and the PDF are still written, and the exit code says whether *they* were (0), not whether the
+    reader read every line.
+    """
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at the null device, so Python's own flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 class _Stages:
@@ -67,18 +92,18 @@ def cmd_report(a) -> int:
         r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
                     source={"path": str(path), "sha256": wb.sha256})
         if a.json:
-            sys.stdout.write(to_json(r.doc) + "\n")
+            _say(to_json(r.doc))
             return 0
         stages.step("writing the report")
-        out = Path(a.output) if a.output else Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"
+        out = a.output or Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"  # as typed: "dir/" is a folder
         written = write_report(r, out, mask=not a.no_mask, force=a.force, input_path=path)
     finally:
         stages.close()
     _summary(r, written)
     if a.pdf:
         from .pdf import export_pdf
-        pdf = export_pdf(written)
-        print(f"PDF: {pdf}")
+        pdf = export_pdf(written, lang=r.lang)
+        _say(f"PDF: {pdf}")
     return 0
 
 
@@ -108,13 +133,13 @@ def _summary(r, written: Path) -> None:
         *(f"warning: {w['message']}" for w in d.get("warnings", [])),
         f"Report written to {written}",
     ]
-    print("\n".join(lines))
+    _say("\n".join(lines))
 
 
 def cmd_template(a) -> int:
     from .template import write_template
-    out = write_template(Path(a.output), lang=a.lang or "zh", with_sample=a.with_sample, force=a.force)
-    print(f"Template written to {out}")
+    out = write_template(a.output, lang=a.lang or "zh", with_sample=a.with_sample, force=a.force)
+    _say(f"Template written to {out}")
     return 0
 
 
@@ -152,8 +177,11 @@ def main(argv=None) -> int:
     except (InputError, TermsError) as e:
         print(f"servicepledge: {e}", file=sys.stderr)
         return EXIT_INPUT
-    except PermissionError as e:
-        print(f"servicepledge: cannot write {e.filename}: permission denied (is it open in Excel?)", file=sys.stderr)
+    except BrokenPipeError:     # a stdout write outside _say: the work may be unfinished, say so by the code
+        _stdout_to_devnull()
+        return 141
+    except PermissionError as e:   # outputs raise outfile.WriteError; this is an input or a helper file
+        print(f"servicepledge: cannot open {e.filename}: permission denied", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("servicepledge: interrupted; nothing was written", file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import sheets, xlsx
+from . import outfile, sheets, xlsx
 from .report import Report
 from .tables import InputError
 
@@ -47,10 +47,10 @@ def free_path(out: Path, force: bool) -> Path:
 
 def write_report(r: Report, out: Path, *, mask: bool = True, force: bool = False, input_path=None,
                  charts: bool = True) -> Path:
-    """Write the report workbook; never over the input file, never half-written."""
-    out = Path(out)
-    if out.suffix.lower() not in (".xlsx",):
-        raise InputError(f"{out}: the report is written as .xlsx; give a file name ending in .xlsx")
+    """Write the report workbook; never over the input file, never half-written, never into a folder
+    that does not exist. `out` without extension gets '.xlsx'; problems raise outfile.WriteError."""
+    out = outfile.xlsx_target(out, f"servicepledge-report-{r.period.label}.xlsx", r.lang)
+    outfile.check_target(out, r.lang)
     if input_path and out.exists() and out.resolve() == Path(input_path).resolve():
         raise InputError(f"{out}: is the input workbook; the report is never written over its input")
     out = free_path(out, force)
@@ -59,4 +59,4 @@ def write_report(r: Report, out: Path, *, mask: bool = True, force: bool = False
     if charts:
         from . import charts as ch
         ch.add_to_workbook(wb, r, models)
-    return xlsx.save_atomic(wb, out)
+    return xlsx.save_atomic(wb, out, r.lang)

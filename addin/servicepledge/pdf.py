@@ -14,8 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .outfile import check_target
 from .tables import InputError
-from .xlsx import write_atomic
+from .xlsx import write_file
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice can take ~30 s on a slow machine
 _CANDIDATES = (
@@ -49,8 +50,11 @@ def not_installed_message(what: Path | str) -> str:
             f"or set {ENV_VAR}, or print the workbook to PDF from Excel")
 
 
-def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT) -> Path:
-    """Convert the workbook `path` to PDF (default: same name, .pdf, beside it); return the PDF path."""
+def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str = "zh") -> Path:
+    """Convert the workbook `path` to PDF (default: same name, .pdf, beside it); return the PDF path.
+
+    The PDF's folder must exist; a PDF that cannot be written raises outfile.WriteError naming it (in `lang`).
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such workbook to export as PDF")
@@ -58,6 +62,7 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT) -> Path:
     if soffice is None:
         raise InputError(not_installed_message(path))
     out = Path(out) if out else path.with_suffix(".pdf")
+    check_target(out, lang)
     with tempfile.TemporaryDirectory(prefix="servicepledge-lo-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
@@ -74,7 +79,7 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT) -> Path:
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
             detail = _last_line(proc.stderr) or _last_line(proc.stdout) or f"exit code {proc.returncode}"
             raise InputError(f"{path}: LibreOffice could not export the PDF ({detail})")
-        write_atomic(out, lambda part: shutil.copyfile(made, part))
+        write_file(out, lambda part: shutil.copyfile(made, part), lang)
     return out
 
 

@@ -29,14 +29,14 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from . import __version__
+from . import __version__, outfile
 from .excel import kpisheet
 from .output import free_path
 from .schema import TABLES, Table
 from .tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
 from .terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
-from .xlsx import FONT_NAME, write_atomic
+from .xlsx import FONT_NAME, write_file
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -57,14 +57,13 @@ VALIDATIONS = {("Tickets", "priority"): ("priority", "warning"), ("Tickets", "co
 
 def write_template(path, lang: str = "zh", with_sample: bool = False, force: bool = False) -> Path:
     """Write the template workbook; never over an existing file unless `force` (then 'name (2).xlsx')."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"{path}: the template is an .xlsx workbook; give a file name ending in .xlsx")
     if lang not in ("zh", "en"):
         raise InputError(f"language '{lang}' is not available; use zh or en")
+    path = outfile.xlsx_target(path, "servicepledge-template.xlsx", lang)
+    outfile.check_target(path, lang)
     out = free_path(path, force)
     data = _reproducible_bytes(build_template(lang, with_sample))
-    return _write_atomic(data, out)
+    return _write_atomic(data, out, lang)
 
 
 def build_template(lang: str = "zh", with_sample: bool = False) -> Workbook:
@@ -319,5 +318,5 @@ def _reproducible_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def _write_atomic(data: bytes, out: Path) -> Path:
-    return write_atomic(out, lambda tmp: Path(tmp).write_bytes(data))
+def _write_atomic(data: bytes, out: Path, lang: str = "zh") -> Path:
+    return write_file(out, lambda tmp: Path(tmp).write_bytes(data), lang)

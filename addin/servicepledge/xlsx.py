@@ -9,6 +9,7 @@ footer. The dashboard is a fixed grid: headline cards, then room for the chart p
 from __future__ import annotations
 
 import datetime as dt
+import io
 from copy import copy
 import math
 import os
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from . import outfile
 from .charts import PALETTE
 from .sheets import Block, SheetModel
 
@@ -370,7 +372,6 @@ def write_atomic(out: Path, write) -> Path:
     and the file gets ordinary permissions (mkstemp's are owner-only).
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem, suffix=out.suffix or ".tmp", dir=out.parent)
     os.close(fd)
     try:
@@ -386,6 +387,25 @@ def write_atomic(out: Path, write) -> Path:
     return out
 
 
-def save_atomic(wb: Workbook, out: Path) -> Path:
-    """Save an openpyxl workbook atomically (see write_atomic)."""
-    return write_atomic(out, wb.save)
+def write_file(out: Path, write, lang: str = "zh") -> Path:
+    """write_atomic for a user's output file: the folder must exist (it is never created), and what
+    cannot be written raises outfile.WriteError, one line in `lang` naming `out` (never the temporary
+    file, which write_atomic removes)."""
+    out = Path(out)
+    outfile.check_target(out, lang)
+    try:
+        return write_atomic(out, write)
+    except OSError as e:
+        raise outfile.write_error(e, out, lang) from None
+
+
+def save_atomic(wb: Workbook, out: Path, lang: str = "zh") -> Path:
+    """Save an openpyxl workbook atomically (see write_atomic).
+
+    The workbook is zipped in memory first: a disk that fills up mid-save then fails one plain write,
+    instead of leaving openpyxl's half-closed zip to fail again (with a traceback) when it is collected.
+    """
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    return write_file(out, lambda tmp: Path(tmp).write_bytes(data), lang)

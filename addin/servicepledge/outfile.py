@@ -1,0 +1,119 @@
+"""Where a report, template or PDF goes: a file name in a folder that exists and can be written.
+
+Every problem with an output is one line that names the *target* file (never the hidden temporary
+file `.~…` it is first written to), says why and what to do, in the report's language (zh/en):
+
+    cannot write /x/report.xlsx: the folder /x does not exist; create it first or choose another -o
+    无法写入 /x/report.xlsx：文件夹 /x 不存在；请先创建该文件夹，或用 -o 指定其他位置
+
+A missing folder is never created on the user's behalf: a typo in -o would otherwise scatter
+reports into new folders nobody looks at.
+"""
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from .tables import InputError
+
+_OTHER = ("请用 -o 指定其他位置", "choose another -o")
+
+# reason key -> (zh, en); {t} target file, {f} its folder, {x} an example, {s} the system's words
+_REASONS = {
+    "no_folder": ("文件夹 {f} 不存在；请先创建该文件夹，或用 -o 指定其他位置",
+                  "the folder {f} does not exist; create it first or choose another -o"),
+    "not_folder": ("{f} 是文件而不是文件夹；" + _OTHER[0], "{f} is a file, not a folder; " + _OTHER[1]),
+    "is_folder": ("这是一个文件夹；请写出文件名，例如 -o {x}", "it is a folder; give a file name, e.g. -o {x}"),
+    "folder_named": ("已有同名文件夹；" + _OTHER[0], "a folder has this name; " + _OTHER[1]),
+    "suffix": ("只能写成 .xlsx 工作簿；请给出以 .xlsx 结尾的文件名", "it can only be written as an .xlsx workbook; "
+               "give a file name ending in .xlsx"),
+    "no_access": ("没有文件夹 {f} 的写入权限；请用 -o 指定其他位置，或申请写入权限",
+                  "no permission to write in the folder {f}; choose another -o or ask for write access"),
+    "read_only": ("文件夹 {f} 位于只读磁盘；" + _OTHER[0], "the folder {f} is on a read-only drive; " + _OTHER[1]),
+    "locked": ("该文件正被其他程序（如 Excel）打开或为只读；请关闭后重试，或用 -o 指定其他位置",
+               "the file is open in another program (e.g. Excel) or read-only; close it and run again, "
+               "or choose another -o"),
+    "disk_full": ("磁盘空间已满；请清理空间，或用 -o 指定其他位置", "the disk is full; free some space or choose another -o"),
+    "too_long": ("文件名或路径过长；请用 -o 指定较短的名称", "the name or path is too long; choose a shorter -o"),
+    "other": ("{s}；" + _OTHER[0], "{s}; " + _OTHER[1]),
+}
+
+
+class WriteError(InputError):
+    """An output that cannot be written: one line naming the target, in zh and en (`str()` is `lang`'s)."""
+
+    def __init__(self, target: Path, reason: str, lang: str = "zh", **fmt):
+        self.target, self.reason = Path(target), reason
+        fmt = {"t": self.target, "f": _folder(self.target), **fmt}
+        zh, en = _REASONS[reason]
+        self.zh = f"无法写入 {self.target}：" + zh.format(**fmt)
+        self.en = f"cannot write {self.target}: " + en.format(**fmt)
+        super().__init__(self.zh if lang == "zh" else self.en)
+
+
+def _folder(target: Path) -> Path:
+    return target.parent if str(target.parent) not in ("", ".") else Path.cwd()
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:             # e.g. a name too long to look up
+        return False
+
+
+def xlsx_target(out, example: str, lang: str = "zh") -> Path:
+    """The .xlsx file `-o` names: '.xlsx' is added to a name without extension (as Excel's Save As does);
+    a folder (existing, or written with a trailing slash) or another extension is refused.
+
+    `example` is the file name suggested when `-o` names a folder.
+    """
+    raw = os.fspath(out)
+    path = Path(raw)
+    if _is_dir(path) and path.suffix.lower() == ".xlsx":
+        raise WriteError(path, "folder_named", lang)
+    if raw.endswith(("/", os.sep)) or _is_dir(path):
+        raise WriteError(path, "is_folder", lang, x=path / example)
+    if path.suffix == "":
+        path = path.with_name(path.name + ".xlsx")
+    elif path.suffix.lower() != ".xlsx":
+        raise WriteError(path, "suffix", lang)
+    return path
+
+
+def check_target(out: Path, lang: str = "zh") -> None:
+    """Refuse, before anything is written, a target whose folder is missing or which is itself a folder."""
+    out = Path(out)
+    folder = _folder(out)
+    try:
+        if out.is_dir():
+            raise WriteError(out, "folder_named", lang)
+        if not folder.exists():
+            raise WriteError(out, "no_folder", lang)
+        if not folder.is_dir():
+            raise WriteError(out, "not_folder", lang)
+    except OSError as e:        # the name cannot even be looked up (too long, a folder without access …)
+        raise write_error(e, out, lang) from None
+
+
+def write_error(e: OSError, out: Path, lang: str = "zh") -> WriteError:
+    """The one-line error for an OSError met while writing `out` through a temporary file beside it."""
+    out = Path(out)
+    code = e.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return WriteError(out, "disk_full", lang)
+    if code == errno.ENAMETOOLONG:
+        return WriteError(out, "too_long", lang)
+    if code == errno.EROFS:
+        return WriteError(out, "read_only", lang)
+    if _is_dir(out):
+        return WriteError(out, "folder_named", lang)
+    if code == errno.ENOENT and not _is_dir(_folder(out)):
+        return WriteError(out, "no_folder", lang)
+    if code == errno.ENOTDIR:
+        return WriteError(out, "not_folder", lang)
+    if isinstance(e, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        # only os.replace names two files: the temporary one was written, replacing the target failed
+        return WriteError(out, "locked" if getattr(e, "filename2", None) else "no_access", lang)
+    return WriteError(out, "other", lang, s=e.strerror or type(e).__name__)
