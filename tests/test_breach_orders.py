@@ -144,3 +144,20 @@ def test_sample_register_has_one_item_per_service_order():
     # before the merge: 32 items, fee reductions 3,194.00. CP-0098's ticket has a fee of 1,390 and both were
     # minor: 139 was counted twice -> 3,194 - 139 = 3,055. CP-0097's ticket has no fee (0 either way).
     assert r.doc["breaches"]["total"] == 30 and r.doc["breaches"]["fee_reduction_total"] == 3055.0
+
+
+def test_severity_resting_on_an_unreadable_notice_cell_is_named_in_a_warning():
+    # N1: core obligation '待定' (unknown), no severity, no loss -> derived minor, but not read: warning.
+    # N2: severity '严重' read -> major, nothing uncertain. N3: core '待定' but a loss of 1,000 -> major for sure.
+    r = report(Tickets=[T1, T2, dict(ticket_id="T3", opened_at="2026-10-07 09:00",
+                                     first_response_at="2026-10-07 09:30")],
+               Notices=[dict(notice_id="N1", ref_id="T1", notice_date="2026-10-06", core_obligation_failed="待定"),
+                        dict(notice_id="N2", ref_id="T2", notice_date="2026-10-07", severity="严重"),
+                        dict(notice_id="N3", ref_id="T3", notice_date="2026-10-08", core_obligation_failed="待定",
+                             direct_loss=1000)])
+    items = items_of(r)
+    assert (items["T1"]["severity"], items["T2"]["severity"], items["T3"]["severity"]) == ("minor", "major", "major")
+    got = [w for w in r.doc["warnings"] if w["code"] == "severity_uncertain"]
+    assert got == [{"code": "severity_uncertain", "table": "Notices", "column": "severity",
+                    "message": "违约通知 N1（按轻微） 的违约等级或核心义务未履行一栏无法识别，违约等级由其他栏推定，"
+                               "整改期限、减免与赔偿可能不同：请核对并更正（见数据问题）"}]

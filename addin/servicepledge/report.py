@@ -73,6 +73,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
+    B.warn_uncertain_severity(reg, tables["Notices"], issues)
     doc = {
         "period": period.label,
         "as_of": as_of.isoformat(sep=" ", timespec="seconds"),

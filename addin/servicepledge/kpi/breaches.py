@@ -151,6 +151,29 @@ def _governing_notices(items: pd.DataFrame, members: pd.DataFrame, notices: Load
     return latest.reindex(items.index)
 
 
+def warn_uncertain_severity(reg: pd.DataFrame, notices: Loaded, issues) -> None:
+    """A register item whose severity rests on an unreadable notice cell (违约等级, or 核心义务未履行 when
+    the severity is blank and no loss is stated) was derived, not read: name the notices on the dashboard."""
+    df, bad = notices.df, notices.bad
+    unsure = (bad["severity"] & df["severity"].isna()) | \
+        (df["severity"].isna() & bad["core_obligation_failed"] & ~(df["direct_loss"].fillna(0) > 0))
+    ids = df.loc[unsure, "notice_id"]
+    used = reg.loc[reg["notice_id"].isin(ids), ["notice_id", "severity"]]
+    if not len(used):
+        return
+    zh_sev, en_list = {"minor": "轻微", "major": "重大"}, []
+    zh_list = []
+    for nid, sev in used.itertuples(index=False):
+        zh_list.append(f"{nid}（按{zh_sev.get(sev, sev)}）")
+        en_list.append(f"{nid} ({sev})")
+    issues.warn("severity_uncertain", "Notices", "severity",
+                "违约通知 " + "、".join(zh_list) + " 的违约等级或核心义务未履行一栏无法识别，违约等级由其他栏推定，"
+                "整改期限、减免与赔偿可能不同：请核对并更正（见数据问题）",
+                "Notices " + ", ".join(en_list) + ": the severity or core-obligation cell could not be read, so the "
+                "severity was derived from the other cells and the deadline, reduction and compensation may differ: "
+                "check and correct them (see the data issues)")
+
+
 def _deadlines(items: pd.DataFrame, terms) -> pd.Series:
     out = pd.Series(pd.NaT, index=items.index, dtype="datetime64[us]")
     for sev, key in (("minor", "minor_rectify_days"), ("major", "major_solution_days")):
