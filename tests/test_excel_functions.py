@@ -30,10 +30,12 @@ SPEC = {"SP_HOURS": ["start", "end", "terms"],
         "SP_FUND": ["ledger", "budget", "period"],
         "SP_BREACHES": ["tickets", "complaints", "notices", "period", "as_of", "terms"],
         "SP_KPIS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms"],
+        "SP_WARNINGS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms",
+                        "max_rows"],
         "SP_CHART": ["kind", "tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of",
                      "terms"]}
 REQUIRED = {"SP_HOURS": 2, "SP_SLA_STATUS": 3, "SP_COMPLIANCE": 1, "SP_COMPLAINTS": 1, "SP_TURNOVER": 1,
-            "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6, "SP_CHART": 1}
+            "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6, "SP_WARNINGS": 6, "SP_CHART": 1}
 
 
 @pytest.fixture(scope="module")

@@ -109,7 +109,7 @@ def test_imported_wheel_gives_the_sp_functions_and_scripts(data_dir, capsys):
         wheel_fonts = sys.modules["servicepledge.fonts"]
         font_copy = Path(wheel_fonts.bundled_font_path())
     assert f"servicepledge {servicepledge.__version__}" in capsys.readouterr().out
-    assert names == sorted(F.__all__) and len(names) == 9
+    assert names == sorted(F.__all__) and len(names) == 10
     assert scripts == ["build_report", "refresh_kpis"]
     expected = call(F, "SP_KPIS", *args)
     assert got == expected

@@ -46,8 +46,8 @@ _ZH = [
     ("head", "三、使用"),
     ("text", "1. 生成月度报告：运行脚本 build_report（生成月度报告）。报告工作表写在本工作簿末尾；再次运行只替换上次生成的"
              "报告工作表，从不修改数据表。"),
-    ("text", "2. 函数（9 个）：SP_HOURS, SP_SLA_STATUS, SP_COMPLIANCE, SP_COMPLAINTS, SP_TURNOVER, SP_FUND, "
-             "SP_BREACHES, SP_KPIS, SP_CHART。表格参数请传入带表头的整张表，如 Tickets[#All]；可选参数可以留空；参数有问题时返回以 "
+    ("text", "2. 函数（10 个）：SP_HOURS, SP_SLA_STATUS, SP_COMPLIANCE, SP_COMPLAINTS, SP_TURNOVER, SP_FUND, "
+             "SP_BREACHES, SP_KPIS, SP_WARNINGS（看数字之前先看的注意事项）, SP_CHART。表格参数请传入带表头的整张表，如 Tickets[#All]；可选参数可以留空；参数有问题时返回以 "
              "#SP! 开头的提示，说明需要修改什么。"),
     ("text", "3. 节假日表的单日调整由报告脚本使用；SP_ 函数如需使用，在 Microsoft 365 中可把 "
              "VSTACK(Terms[#All],Holidays[#All]) 作为 terms 参数。"),
@@ -99,7 +99,7 @@ _EN = [
              "end of this workbook; running it again replaces only the sheets it wrote before and never changes "
              "the data tables."),
     ("text", "2. Functions: SP_HOURS, SP_SLA_STATUS, SP_COMPLIANCE, SP_COMPLAINTS, SP_TURNOVER, SP_FUND, "
-             "SP_BREACHES, SP_KPIS, SP_CHART. Pass whole tables with their header row, e.g. Tickets[#All]; "
+             "SP_BREACHES, SP_KPIS, SP_WARNINGS (what to know before trusting the figures), SP_CHART. Pass whole tables with their header row, e.g. Tickets[#All]; "
              "optional arguments may be left empty; a problem returns a text starting with #SP! that says what "
              "to fix."),
     ("text", "3. Single-day overrides in the Holidays table are used by the report script; for the SP_ "

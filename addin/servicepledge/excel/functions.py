@@ -32,7 +32,7 @@ from .kpisheet import COMPLAINT_KEYS
 from .cells import guard
 
 __all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TURNOVER", "SP_FUND",
-           "SP_BREACHES", "SP_KPIS", "SP_CHART"]
+           "SP_BREACHES", "SP_KPIS", "SP_WARNINGS", "SP_CHART"]
 
 # argument help shown in Excel's function wizard (plain words for managers)
 D_TERMS = "Optional. The Terms table (承诺参数) with its header, e.g. Terms[#All]. Empty = the standard commitment."
@@ -66,8 +66,8 @@ def _as_of(value):
     return parse_as_of(cells.scalar(value, "as_of"), cells.date1904())
 
 
-def _report(tables: dict, period, as_of, terms, lang=None):
-    return compute(tables, Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
+def _report(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None):
+    return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
 
 
 def _block(b) -> list[list]:
@@ -305,15 +305,53 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
 def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms):
     """The whole month's report from the six tables (any of them may be left empty)."""
     tm = cells.terms(terms)
-    tk = cells.table("Tickets", tickets, "tickets")
-    given = {"Tickets": tk, "Complaints": cells.table("Complaints", complaints, "complaints"),
-             "Staff": cells.table("Staff", staff, "staff"),
-             "FundLedger": cells.table("FundLedger", ledger, "ledger"),
-             "FundBudget": cells.table("FundBudget", budget, "budget"),
-             "Notices": cells.table("Notices", notices, "notices")}
+    issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
+    tk = cells.table("Tickets", tickets, "tickets", issues)
+    given = {"Tickets": tk, "Complaints": cells.table("Complaints", complaints, "complaints", issues),
+             "Staff": cells.table("Staff", staff, "staff", issues),
+             "FundLedger": cells.table("FundLedger", ledger, "ledger", issues),
+             "FundBudget": cells.table("FundBudget", budget, "budget", issues),
+             "Notices": cells.table("Notices", notices, "notices", issues)}
     when = _as_of(as_of)
     p = _period(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
-    return _report(_tables(**given), p, when, tm)
+    return _report(_tables(**given), p, when, tm, issues=issues)
+
+
+@func
+@arg("tickets", "raw", doc=D_TICKETS)
+@arg("complaints", "raw", doc=D_COMPLAINTS)
+@arg("staff", "raw", doc=D_STAFF)
+@arg("ledger", "raw", doc=D_LEDGER)
+@arg("budget", "raw", doc=D_BUDGET)
+@arg("notices", "raw", doc=D_NOTICES)
+@arg("period", doc=D_PERIOD)
+@arg("as_of", doc=D_AS_OF)
+@arg("terms", "raw", doc=D_TERMS)
+@arg("max_rows", doc="Optional. At most this many rows under the header (the last one says how many more). "
+                     "Empty = all.")
+@guard
+def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
+                max_rows=None):
+    """What to know before trusting the month's figures (注意事项): headers that match no column, figures that
+    cannot be computed, rows outside the Tables, an empty month, events after as_of, and how many data issues
+    there are. One column with a header row; "None" when there is nothing to say.
+    """
+    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    lang = r.lang
+    lines = [w["message"] for w in r.doc["warnings"]]
+    if r.doc["data_issues"]:
+        lines.append(t("data_issue_count", lang, n=len(r.doc["data_issues"])))
+    cap = cells.scalar(max_rows, "max_rows")
+    if cap is not None:
+        try:
+            cap = int(float(cap))
+        except (TypeError, ValueError):
+            raise InputError(f"max_rows '{cap}' is not a whole number") from None
+        if cap < 1:
+            raise InputError("max_rows must be 1 or more")
+        if len(lines) > cap:
+            lines = lines[:cap - 1] + [t("more_warnings", lang, n=len(lines) - cap + 1)]
+    return cells.table_result([t("warnings_title", lang)], [[x] for x in lines] or [[t("no_warnings", lang)]])
 
 
 @func

@@ -17,6 +17,8 @@ SHEET_NAMES = {"zh": "KPI看板", "en": "KPI"}
 INPUTS = {"SP_Period": (4, 2), "SP_AsOf": (5, 2)}  # defined name -> (row, column) of the input cell
 T = "Terms[#All]"
 FUND_ROWS, BREACH_ROWS = 24, 400                  # rows formatted below the variable-length tables
+WARNINGS_COL = 6                                  # SP_WARNINGS spills down column F, beside the headline figures
+WARNING_ROWS = 14                                 # … at most this many lines: rows 9-22, above the complaints
 
 
 @dataclass
@@ -47,6 +49,7 @@ TEXT = {
     "kpis": ("核心指标", "Headline figures"), "complaints": ("投诉处理", "Complaint handling"),
     "turnover": ("人员流失率", "Staff turnover"), "fund": ("专项售后服务基金", "Special after-sales fund"),
     "breaches": ("违约登记", "Breach register"),
+    "warnings": ("注意事项（看数字之前先看这里）", "Warnings (read before trusting the figures)"),
 }
 
 
@@ -71,6 +74,8 @@ def formulas(prefix: str = "") -> dict[str, str]:
         "turnover": f"{p}SP_TURNOVER(Staff[#All],{P},{T})",
         "fund": f"{p}SP_FUND(FundLedger[#All],FundBudget[#All],{P})",
         "breaches": f"{p}SP_BREACHES(Tickets[#All],Complaints[#All],Notices[#All],{P},{A},{T})",
+        "warnings": f"{p}SP_WARNINGS(Tickets[#All],Complaints[#All],Staff[#All],FundLedger[#All],FundBudget[#All],"
+                    f"Notices[#All],{P},{A},{T},{WARNING_ROWS})",
     }
 
 
@@ -127,8 +132,12 @@ def layout(lang: str = "zh", prefix: str = "") -> list[Cell]:
     # headline figures: header + one row per figure; value and target take the row's format
     cells += [Cell(7, 1, "title", _x("kpis", lang), bold=True), Cell(8, 1, "formula", "=" + f["kpis"])]
     cells += _row_fmt_cells(9, 2, 2, head.row_formats)
+    # warnings beside them (header + at most WARNING_ROWS lines, so the spill ends above the complaints)
+    cells += [Cell(7, WARNINGS_COL, "title", _x("warnings", lang), bold=True),
+              Cell(8, WARNINGS_COL, "formula", "=" + f["warnings"])]
     # complaints: metric, total, met, breached, pending, compliance, target h, median h, p90 h, …
     r0 = 9 + len(head.rows) + 2
+    assert 9 + WARNING_ROWS <= r0 - 1, "the warnings would spill into the complaint table"
     cells += [Cell(r0, 1, "title", _x("complaints", lang), bold=True),
               Cell(r0 + 1, 1, "formula", "=" + f["complaints"])]
     cells += _col_fmt_cells(r0 + 2, COMPLAINT_FORMATS, 3)
