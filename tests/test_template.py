@@ -143,6 +143,7 @@ def test_opens_in_libreoffice(zh, tmp_path):
     assert done.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, done.stderr
 
 
+@pytest.mark.needs_subprocess
 def test_template_command_needs_no_xlwings(tmp_path):
     """The template is written where xlwings is not installed (the KPI layout does not import it)."""
     import sys
