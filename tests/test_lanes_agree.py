@@ -139,3 +139,14 @@ def test_atomic_write_is_readable_whatever_the_umask(tmp_path, monkeypatch):
     assert xlsx.new_file_mode() == 0o644
     monkeypatch.setattr(os, "umask", lambda m: 0o027)
     assert xlsx.new_file_mode() == 0o640                         # 0o666 & ~0o027
+
+
+@pytest.mark.needs_subprocess
+def test_sp_functions_start_without_openpyxl():
+    """Start-up in Lite: the SP_ functions read Excel's arrays, so importing them must not load
+    openpyxl (only the report and template writers need it)."""
+    import subprocess
+    import sys
+    code = "import sys, servicepledge.excel.functions; assert 'openpyxl' not in sys.modules, 'openpyxl imported'"
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "XLWINGS_ON_SERVER": "true"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
