@@ -69,10 +69,11 @@ fi
 
 # 5. this project's wheel, built with CPython, for the tests of the no-hosting install path
 rm -f "$CACHE"/wheels/servicepledge-*.whl
+leftovers=$(for d in build addin/servicepledge.egg-info; do [ -e "$d" ] || echo "$d"; done)   # remove only ours
 "$PY" -m pip wheel -q --no-deps --no-build-isolation . -w "$CACHE/wheels" >"$CACHE/wheel.log" 2>&1 ||
   "$PY" -m pip wheel -q --no-deps . -w "$CACHE/wheels" >"$CACHE/wheel.log" 2>&1 ||
   { cat "$CACHE/wheel.log" >&2; exit 1; }
-rm -rf build addin/*.egg-info
+[ -z "$leftovers" ] || rm -rf $leftovers
 WHEEL=$(basename "$(ls "$CACHE"/wheels/servicepledge-*.whl)")
 
 # 6. the figures CPython computes, which Pyodide must reproduce
