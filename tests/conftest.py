@@ -32,11 +32,14 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     if not IN_PYODIDE:
         return
+    def skip(item, reason):      # first of the item's skip marks, so its reason is the one shown
+        item.add_marker(pytest.mark.skipif(True, reason="Pyodide: " + reason), append=False)
+
     for item in items:
         if item.get_closest_marker("needs_subprocess"):
-            item.add_marker(pytest.mark.skip(reason="Pyodide: " + MARKERS["needs_subprocess"]))
+            skip(item, MARKERS["needs_subprocess"])
         marker = item.get_closest_marker("not_in_pyodide")
         if marker:
-            item.add_marker(pytest.mark.skip(reason="Pyodide: " + (marker.args[0] if marker.args else "not available")))
+            skip(item, marker.args[0] if marker.args else "not available")
         if item.get_closest_marker("needs_cjk_font"):
             item.add_marker(pytest.mark.xfail(reason="needs the bundled CJK font (branch lite)", strict=False))
