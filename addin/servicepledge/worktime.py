@@ -131,16 +131,12 @@ def _table_for(terms: Terms, lo_day: int, hi_day: int) -> tuple[int, np.ndarray]
     return _day_table(_rule_key(terms), y0, y1)
 
 
-def _table_index(days: np.ndarray, day0: int, size: int, out: np.ndarray | None = None) -> np.ndarray:
+def _table_index(days: np.ndarray, day0: int, size: int) -> np.ndarray:
     """Positions of int64 day numbers in a day table starting at day0, clipped to 0..size-1, as
     np.intp: the index type of take/fancy indexing, 32-bit on wasm32 (Pyodide, xlwings Lite), where
     numpy refuses int64 indices. Clipping first keeps NaT (int64 min) from wrapping around; the
     callers mask those rows."""
-    pos = np.clip(np.subtract(days, day0, dtype=np.int64), 0, size - 1)
-    if out is None:
-        return pos.astype(np.intp, copy=False)
-    out[...] = pos
-    return out
+    return np.clip(np.subtract(days, day0, dtype=np.int64), 0, size - 1).astype(np.intp, copy=False)
 
 
 def _seconds(t) -> int:
@@ -176,8 +172,9 @@ class _Clock:
 
     def into(self, t: np.ndarray, out: np.ndarray, idx: np.ndarray, tmp: np.ndarray) -> None:
         """out = cum(t); idx (np.intp) and tmp (int64) are scratch arrays of t's length."""
-        np.floor_divide(t, self.per_day, out=tmp)
-        _table_index(tmp, self.day0, len(self.sod), out=idx)   # rows outside it are NaN later
+        np.floor_divide(t, self.per_day, out=tmp)    # day numbers -> table positions, as np.intp
+        tmp -= self.day0                             # (_table_index, in place: no allocation per block)
+        np.clip(tmp, 0, len(self.sod) - 1, out=idx)  # rows outside the table are NaN later
         self.sod.take(idx, mode="clip", out=tmp)
         np.subtract(t, tmp, out=tmp)                 # time of day (negative: non-working day)
         np.clip(tmp, *self.work, out=out)
