@@ -33,7 +33,7 @@ def book():
     return read_workbook(sample_path())
 
 
-@pytest.fixture(scope="module", params=["zh", "en"])
+@pytest.fixture(scope="module", params=[pytest.param("zh", marks=pytest.mark.needs_cjk_font), "en"])
 def rep(request, book):
     return compute(book.tables, book.issues, as_of=AS_OF, lang=request.param)
 
@@ -60,6 +60,7 @@ def texts(fig) -> list[str]:
     return [x.get_text() for x in fig.findobj(Text) if x.get_text() and x.get_visible()]
 
 
+@pytest.mark.needs_subprocess
 def test_import_stays_light():
     code = ("import sys, servicepledge, servicepledge.xlsx, servicepledge.output, servicepledge.charts, "
             "servicepledge.pdf, servicepledge.fonts; assert 'matplotlib' not in sys.modules, 'matplotlib imported'")

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "servicepledge-sample.xlsx"
 AS_OF = "2026-10-31 18:00"
+pytestmark = pytest.mark.needs_subprocess     # every test runs `python -m servicepledge.cli`
 
 
 def run(*args, cwd=None):

@@ -210,6 +210,7 @@ def test_classic_entry_points_use_the_calling_book(monkeypatch):
     assert getattr(book, "_sp_called", False)
 
 
+@pytest.mark.not_in_pyodide("xlwings Server's FastAPI app runs on a server, not in Lite")
 def test_server_app_endpoints():
     """workbook/server/app.py (runs only where FastAPI is installed)."""
     pytest.importorskip("fastapi")

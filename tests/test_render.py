@@ -61,6 +61,7 @@ def check_rendering(pdf_path: Path, lang: str, tmp: Path) -> list[Path]:
     return pages
 
 
+@pytest.mark.not_in_pyodide("renders through LibreOffice, a native program")
 def test_render_zh_through_cli(soffice, tmp_path, capsys):
     out = tmp_path / "月报.xlsx"
     rc = cli.main(["report", "--as-of", AS_OF, "-o", str(out), "--lang", "zh", "--pdf"])
@@ -70,6 +71,7 @@ def test_render_zh_through_cli(soffice, tmp_path, capsys):
     check_rendering(made, "zh", tmp_path)
 
 
+@pytest.mark.not_in_pyodide("renders through LibreOffice, a native program")
 def test_render_en_through_api(soffice, tmp_path):
     book = read_workbook(cli.sample_path())
     r = compute(book.tables, book.issues, as_of=AS_OF, lang="en")

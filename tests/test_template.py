@@ -135,6 +135,7 @@ def test_committed_workbook_matches_the_command(tmp_path):
             assert [c.value for c in wa[1]] == [c.value for c in wb_[1]]
 
 
+@pytest.mark.not_in_pyodide("opens the file in LibreOffice, a native program")
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_opens_in_libreoffice(zh, tmp_path):
     done = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(zh)],
@@ -143,6 +144,7 @@ def test_opens_in_libreoffice(zh, tmp_path):
     assert done.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, done.stderr
 
 
+@pytest.mark.needs_subprocess
 def test_template_command_needs_no_xlwings(tmp_path):
     """The template is written where xlwings is not installed (the KPI layout does not import it)."""
     import sys

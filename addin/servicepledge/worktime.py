@@ -131,6 +131,14 @@ def _table_for(terms: Terms, lo_day: int, hi_day: int) -> tuple[int, np.ndarray]
     return _day_table(_rule_key(terms), y0, y1)
 
 
+def _table_index(days: np.ndarray, day0: int, size: int) -> np.ndarray:
+    """Positions of int64 day numbers in a day table starting at day0, clipped to 0..size-1, as
+    np.intp: the index type of take/fancy indexing, 32-bit on wasm32 (Pyodide, xlwings Lite), where
+    numpy refuses int64 indices. Clipping first keeps NaT (int64 min) from wrapping around; the
+    callers mask those rows."""
+    return np.clip(np.subtract(days, day0, dtype=np.int64), 0, size - 1).astype(np.intp, copy=False)
+
+
 def _seconds(t) -> int:
     """Seconds since midnight; time.max stands for 24:00 (the end of the day)."""
     if t == dt.time.max:
@@ -163,10 +171,11 @@ class _Clock:
         self.prefix = np.concatenate(([0], np.cumsum(w)[:-1])) * per_working_day
 
     def into(self, t: np.ndarray, out: np.ndarray, idx: np.ndarray, tmp: np.ndarray) -> None:
-        """out = cum(t); idx and tmp are scratch arrays of t's length."""
-        np.floor_divide(t, self.per_day, out=idx)
-        idx -= self.day0
-        self.sod.take(idx, mode="clip", out=tmp)     # rows outside the table are NaN later
+        """out = cum(t); idx (np.intp) and tmp (int64) are scratch arrays of t's length."""
+        np.floor_divide(t, self.per_day, out=tmp)    # day numbers -> table positions, as np.intp
+        tmp -= self.day0                             # (_table_index, in place: no allocation per block)
+        np.clip(tmp, 0, len(self.sod) - 1, out=idx)  # rows outside the table are NaN later
+        self.sod.take(idx, mode="clip", out=tmp)
         np.subtract(t, tmp, out=tmp)                 # time of day (negative: non-working day)
         np.clip(tmp, *self.work, out=out)
         if self.brk is not None:                     # minus the part of the break elapsed
@@ -195,7 +204,8 @@ def elapsed_hours(start, end, terms=None) -> np.ndarray:
             lo = s[s != _NAT].min(initial=hi)
         if hi != _NAT:                 # else every row is missing something
             clock = _Clock(t, int(min(lo, hi)), int(hi), per_s)   # lo > hi: every row ends early
-    scratch = [np.empty(min(_CHUNK, s.size), np.int64) for _ in range(4)]
+    n = min(_CHUNK, s.size)            # idx indexes the day table: np.intp (int32 on wasm32)
+    scratch = [np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.intp), np.empty(n, np.int64)]
     for i in range(0, s.size, _CHUNK):
         _block(s[i:i + _CHUNK], e[i:i + _CHUNK], out[i:i + _CHUNK], clock, per_s, scratch)
     return out.reshape(shape)
@@ -233,7 +243,7 @@ def is_working_day(dates, terms=None) -> np.ndarray:
     if nat.all():
         return np.zeros(days.shape, dtype=bool)
     day0, working = _table_for(t, int(days[~nat].min()), int(days[~nat].max()))
-    return working.take(days - day0, mode="clip") & ~nat
+    return working.take(_table_index(days, day0, len(working)), mode="clip") & ~nat
 
 
 def add_days(dates, n, terms=None):
@@ -265,7 +275,7 @@ def _add_working(days: np.ndarray, nat: np.ndarray, n: np.ndarray, t: Terms) -> 
     for _ in range(30):                # widen the table until every deadline falls inside it
         day0, working = _table_for(t, lo, hi + extra)
         count = np.cumsum(working)     # working days among table days 0..i
-        idx = np.clip(days - day0, 0, len(count) - 1)
+        idx = _table_index(days, day0, len(count))
         j = np.searchsorted(count, count[idx] + n, side="left")
         j = np.where(n == 0, idx, j)
         if (j[~nat] < len(count)).all():

@@ -365,6 +365,19 @@ def new_workbook(models: list[SheetModel]) -> Workbook:
     return wb
 
 
+def new_file_mode() -> int:
+    """The permissions a newly created file gets here: 0o666 less the process umask.
+
+    A umask that would lock the owner out of their own file is not a real setting (Emscripten, the
+    runtime of Pyodide and xlwings Lite, reports 0o777): then 0o644, readable by all, writable by
+    the owner."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    if mask & 0o600:
+        return 0o644
+    return 0o666 & ~mask
+
+
 def write_atomic(out: Path, write) -> Path:
     """Call `write(temp_path)` on a temporary file beside `out`, then rename it into place.
 
@@ -376,9 +389,7 @@ def write_atomic(out: Path, write) -> Path:
     os.close(fd)
     try:
         write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .. import sheets, xlsx
+from .. import sheets
 
 MARK = "SP_KPI"                                   # sheet-scoped name on the KPI sheet
 SHEET_NAMES = {"zh": "KPI看板", "en": "KPI"}
@@ -96,15 +96,22 @@ def _models(lang: str):
             sheets.breaches(r, True).blocks[0])
 
 
+def _formats() -> dict:
+    """Number formats by kind. Imported here, not at the top: the SP_ functions import this module
+    for COMPLAINT_KEYS, and openpyxl (behind xlsx) would slow their start-up in xlwings Lite."""
+    from ..xlsx import FORMATS
+    return FORMATS
+
+
 def _col_fmt_cells(row0: int, formats: list, rows: int) -> list[Cell]:
-    return [Cell(row0, j, "format", fmt=xlsx.FORMATS[f], rows=rows)
-            for j, f in enumerate(formats, 1) if f in xlsx.FORMATS]
+    return [Cell(row0, j, "format", fmt=_formats()[f], rows=rows)
+            for j, f in enumerate(formats, 1) if f in _formats()]
 
 
 def _row_fmt_cells(row0: int, col: int, cols: int, row_formats: list) -> list[Cell]:
     out = []
     for i, f in enumerate(row_formats):
-        fmt = xlsx.FORMATS.get(f)
+        fmt = _formats().get(f)
         if fmt:
             out.append(Cell(row0 + i, col, "format", fmt=fmt, cols=cols))
     return out
@@ -113,7 +120,7 @@ def _row_fmt_cells(row0: int, col: int, cols: int, row_formats: list) -> list[Ce
 def layout(lang: str = "zh", prefix: str = "") -> list[Cell]:
     """Every cell of the KPI sheet (formats of the spill areas as kind 'format')."""
     f = formulas(prefix)
-    F = xlsx.FORMATS
+    F = _formats()
     head, staff, fund, register = _models(lang)
     cells = [
         Cell(1, 1, "title", _x("title", lang), bold=True),

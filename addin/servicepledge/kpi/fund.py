@@ -112,10 +112,8 @@ def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
     grouped = (df.loc[agg_mask].groupby(["category", "approved"], as_index=False, dropna=False)
                .agg(amount=("amount", "sum"), entries=("amount", "size")))
     if len(grouped):
-        grouped["entry_id"] = None
-        grouped["date"] = pd.NaT
-        grouped["approved_on"] = pd.NaT
-        grouped["description"] = None
+        for col in ("entry_id", "date", "approved_on", "description"):    # empty, typed as listed's:
+            grouped[col] = pd.Series(None, index=grouped.index, dtype=listed[col].dtype)   # same in pandas 2 and 3
         grouped["aggregated"] = True
     listed = listed.assign(entries=1, aggregated=False)
     out = pd.concat([listed, grouped[listed.columns]] if len(grouped) else [listed], ignore_index=True)
