@@ -6,8 +6,9 @@ and skips there — only there — with the reason printed by `pytest -rs`:
 
     @pytest.mark.needs_subprocess                    starts a Python or other process
     @pytest.mark.not_in_pyodide("why")               anything else Pyodide does not have
-    @pytest.mark.needs_cjk_font                      Chinese chart text: xfail in Pyodide until the
-                                                     bundled CJK font (branch lite) is merged
+
+Chinese chart text needs no marker: the package ships its own CJK font (data/fonts), which is what
+draws it in Pyodide, where there are no system fonts.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ IN_PYODIDE = sys.platform == "emscripten"
 MARKERS = {
     "needs_subprocess": "starts a subprocess; Pyodide (xlwings Lite) has none",
     "not_in_pyodide(reason)": "skipped in Pyodide (xlwings Lite) for the reason given",
-    "needs_cjk_font": "draws Chinese chart text; in Pyodide this needs the bundled CJK font (branch lite)",
 }
 
 
@@ -41,5 +41,3 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("not_in_pyodide")
         if marker:
             skip(item, marker.args[0] if marker.args else "not available")
-        if item.get_closest_marker("needs_cjk_font"):
-            item.add_marker(pytest.mark.xfail(reason="needs the bundled CJK font (branch lite)", strict=False))

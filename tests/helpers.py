@@ -36,3 +36,16 @@ def report(period="2026-10", as_of="2026-10-31 18:00", terms=None, **given):
 
 def ts(s: str) -> pd.Timestamp:
     return pd.Timestamp(s)
+
+
+def cli(*args, cwd=None, timeout=300):
+    """`python -m servicepledge.cli ARGS` in a subprocess, as a user runs the command. Pyodide (the xlwings
+    Lite lane) has no subprocesses: there the calling test is skipped with that reason."""
+    import subprocess
+    import sys
+
+    import pytest
+    if sys.platform == "emscripten":
+        pytest.skip("Pyodide: starts a subprocess; Pyodide (xlwings Lite) has none")
+    return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)

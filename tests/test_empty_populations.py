@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 
+from helpers import cli
 from servicepledge import sheets
 from servicepledge.reader import read_workbook
 from servicepledge.report import compute
@@ -18,8 +17,7 @@ AS_OF = "2026-11-30 18:00"
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return cli(*args, cwd=cwd)
 
 
 def _book(path: Path, sheets_rows: dict) -> Path:

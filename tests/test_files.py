@@ -9,7 +9,6 @@ for real in a private mount namespace (a read-only tmpfs, a 16 KiB tmpfs).
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+pytestmark = pytest.mark.needs_subprocess     # every test runs the command line in a subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "servicepledge-sample.xlsx"
@@ -208,7 +209,7 @@ def test_read_only_folder(book, tmp_path):
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="needs a non-root POSIX user: root writes into read-only folders")
 def test_read_only_folder_for_real(book, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -320,6 +321,7 @@ def test_pdf_open_in_a_viewer_or_disk_full(book, tmp_path, fake_soffice):
 
 def _small_pipe() -> tuple[int, int]:
     r, w = os.pipe()
+    import fcntl   # (POSIX only; the module is skipped where there are no subprocesses)
     fcntl.fcntl(w, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
     assert fcntl.fcntl(w, getattr(fcntl, "F_GETPIPE_SZ", 1032)) == 4096
     return r, w

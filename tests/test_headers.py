@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 
 import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
+from helpers import cli
 from servicepledge import sheets
 from servicepledge.headers import suggest
 from servicepledge.reader import read_workbook
@@ -49,9 +48,7 @@ def write(path, sheets_: dict, tables: dict | None = None):
 
 
 def cli_json(path, *args):
-    env = dict(os.environ)
-    p = subprocess.run([sys.executable, "-m", "servicepledge.cli", "report", str(path), "--json", *args],
-                       capture_output=True, text=True, env=env, timeout=120)
+    p = cli("report", str(path), "--json", *args, timeout=120)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
 
@@ -125,8 +122,7 @@ def test_typo_in_first_response_header_in_process(tmp_path, monkeypatch, calamin
 
 def test_typo_console_summary(tmp_path):
     out = tmp_path / "rep.xlsx"
-    p = subprocess.run([sys.executable, "-m", "servicepledge.cli", "report", str(_typo_book(tmp_path)), *ARGS,
-                        "-o", str(out)], capture_output=True, text=True, timeout=180)
+    p = cli("report", str(_typo_book(tmp_path)), *ARGS, "-o", str(out), timeout=180)
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert ("  response compliance        unavailable (缺少列 首次响应时间 (first_response_at)；"

@@ -7,8 +7,6 @@ the SP_ functions; periods outside 1990–2100 are refused with the accepted for
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -17,6 +15,7 @@ from excel_helpers import date_system  # noqa: F401 (pytest fixture)
 from excel_helpers import call, serial, server_mode
 
 xw = server_mode()
+from helpers import cli
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.period import parse_as_of, parse_period  # noqa: E402
 from servicepledge.tables import InputError  # noqa: E402
@@ -86,8 +85,7 @@ def test_as_of_refuses_a_year_a_month_and_text_numbers():
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return cli(*args, cwd=cwd)
 
 
 def test_cli_period_2026_exits_2_with_the_message_and_writes_nothing(tmp_path):
