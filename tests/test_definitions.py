@@ -4,6 +4,8 @@
 - every input column (canonical name and Chinese header) and every Terms key is in both documents,
   checked straight from schema.py / terms.py, independently of the generator;
 - the worked elapsed-hours examples give the hours the engine computes;
+- every warning code the add-in raises (`.warn("code", …)` in its source) is listed in §9.1 of both documents,
+  and nothing else is;
 - the README and ARCHITECTURE link the documents, every local link resolves, and nothing in the
   project points to the spec folder outside the repository (a clone does not have it).
 """
@@ -137,3 +139,30 @@ def _slug(heading: str) -> str:
     s = heading.strip().lower()
     s = re.sub(r"[^\w\- ]", "", s)
     return s.replace(" ", "-")
+
+
+_WARN = re.compile(r"""\.warn\(\s*["']([a-z_]+)["']""")
+
+
+def _warning_codes_in_code() -> set[str]:
+    """Every code passed to Issues.warn(...) anywhere in the add-in, read from the source text."""
+    codes = set()
+    for path in (ROOT / "addin" / "servicepledge").rglob("*.py"):
+        codes |= set(_WARN.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_the_warning_code_scan_finds_the_codes():
+    # the scan itself must work: these codes are known to be raised (tests/test_headers.py, test_as_of.py)
+    assert {"unknown_header", "missing_column", "after_as_of", "empty_population"} <= _warning_codes_in_code()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_warning_code_is_defined(lang):
+    text = DOCS[lang].read_text(encoding="utf-8")
+    section = text[text.index('<a id="warning-codes"></a>'):text.index('<a id="verdicts"></a>')]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", section, re.M))
+    missing = _warning_codes_in_code() - listed
+    assert not missing, f"{DOCS[lang].name} §9.1 does not list the warning code(s) {sorted(missing)}"
+    stale = listed - _warning_codes_in_code()
+    assert not stale, f"{DOCS[lang].name} §9.1 lists code(s) the code never raises: {sorted(stale)}"
