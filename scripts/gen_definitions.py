@@ -1,8 +1,8 @@
 """Regenerate the tables of docs/DEFINITIONS.md and docs/DEFINITIONS.zh.md from the code.
 
-The input columns (schema.py), the Terms keys with their defaults and accepted values (terms.py) and
-the words accepted in yes/no, priority and severity cells (vocabulary.py) are written between
-markers in both documents:
+The input columns (schema.py), the Terms keys with their defaults and accepted values (terms.py),
+the words accepted in yes/no, priority and severity cells (vocabulary.py) and which missing column
+makes which figure unavailable (availability.py) are written between markers in both documents:
 
     <!-- generated:NAME -->
     ... (rewritten by this script) ...
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "addin"))
 
-from servicepledge import schema, terms, vocabulary  # noqa: E402
+from servicepledge import availability, schema, terms, vocabulary  # noqa: E402
 
 DOCS = {"en": ROOT / "docs" / "DEFINITIONS.md", "zh": ROOT / "docs" / "DEFINITIONS.zh.md"}
 
@@ -112,6 +112,8 @@ HEAD = {
                 ("column", "Chinese header", "type", "required / unique / personal", "meaning")),
     "terms": (("参数", "默认值", "可填写", "含义"), ("key", "default", "accepted values", "meaning")),
     "tables": (("表（英文名）", "中文名", "用途"), ("table (English name)", "Chinese name", "used for")),
+    "needs": (("数字", "表", "所需的列（缺少任一列即无法计算）"),
+              ("figure", "table", "columns it needs (any one missing makes it unavailable)")),
     "words": (("单元格类型", "可填写的词（不区分大小写，前后空格忽略）"),
               ("cell kind", "accepted words (case-insensitive, surrounding spaces ignored)")),
 }
@@ -249,14 +251,27 @@ def words_block(lang: str) -> str:
                       "also: text starting with P1–P4 or 1–4, such as `P1 - 紧急` or `1 - Critical`")))
     rows += [(f"{sv} {k}", _words(ws)) for k, ws in V["severity"].items()]
     rows.append((("未知的词", "unknown words")[i],
-                 ("不在上表中的词（如 `待定`、`x`）记为数据问题，该行不计入需要这一格的任何指标（既不算“是”也不算“否”）"
-                  if i == 0 else "a word not in this table (e.g. `待定`, `x`) is a data issue and the row is left out of "
-                  "every figure that needs the cell (counted neither as yes nor as no)")))
+                 ("不在上表中的词（如 `待定`、`x`）记为数据问题，既不算“是”也不算“否”；各列的处理见第 11.4 节"
+                  if i == 0 else "a word not in this table (e.g. `待定`, `x`) is a data issue and counts neither as yes "
+                  "nor as no; what it does in each column: section 11.4")))
     return _table(HEAD["words"][i], rows)
 
 
+def needs_block(lang: str) -> str:
+    """availability.NEEDS: the figure, its table, the columns it needs (Chinese header and canonical name)."""
+    i = 0 if lang == "zh" else 1
+    rows = []
+    for figure, (table, cols, zh, en) in availability.NEEDS.items():
+        t = schema.TABLES[table]
+        names = ("、" if i == 0 else ", ").join(
+            f"`{t.column(c).aliases[0]}` (`{c}`)" if t.column(c).aliases else f"`{c}`" for c in cols)
+        rows.append(((zh, en)[i], f"`{t.name}` {t.zh}", names))
+    return _table(HEAD["needs"][i], rows)
+
+
 def blocks(lang: str) -> dict[str, str]:
-    out = {"tables": tables_block(lang), "terms": terms_block(lang), "words": words_block(lang)}
+    out = {"tables": tables_block(lang), "terms": terms_block(lang), "words": words_block(lang),
+           "needs": needs_block(lang)}
     for name in schema.TABLES:
         out[f"columns-{name}"] = columns_block(name, lang)
     return out

@@ -4,6 +4,10 @@
 - every input column (canonical name and Chinese header) and every Terms key is in both documents,
   checked straight from schema.py / terms.py, independently of the generator;
 - the worked elapsed-hours examples give the hours the engine computes;
+- every warning code the add-in raises (`.warn("code", …)` in its source) is listed in §9.1 of both documents,
+  and nothing else is;
+- every key of the report JSON (the bundled sample's, as `servicepledge report --json` prints it) is described
+  in docs/REPORT_JSON.md, and the document's example shows the real values;
 - the README and ARCHITECTURE link the documents, every local link resolves, and nothing in the
   project points to the spec folder outside the repository (a clone does not have it).
 """
@@ -137,3 +141,97 @@ def _slug(heading: str) -> str:
     s = heading.strip().lower()
     s = re.sub(r"[^\w\- ]", "", s)
     return s.replace(" ", "-")
+
+
+_WARN = re.compile(r"""\.warn\(\s*["']([a-z_]+)["']""")
+
+
+def _warning_codes_in_code() -> set[str]:
+    """Every code passed to Issues.warn(...) anywhere in the add-in, read from the source text."""
+    codes = set()
+    for path in (ROOT / "addin" / "servicepledge").rglob("*.py"):
+        codes |= set(_WARN.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_the_warning_code_scan_finds_the_codes():
+    # the scan itself must work: these codes are known to be raised (tests/test_headers.py, test_as_of.py)
+    assert {"unknown_header", "missing_column", "after_as_of", "empty_population"} <= _warning_codes_in_code()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_warning_code_is_defined(lang):
+    text = DOCS[lang].read_text(encoding="utf-8")
+    section = text[text.index('<a id="warning-codes"></a>'):text.index('<a id="verdicts"></a>')]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", section, re.M))
+    missing = _warning_codes_in_code() - listed
+    assert not missing, f"{DOCS[lang].name} §9.1 does not list the warning code(s) {sorted(missing)}"
+    stale = listed - _warning_codes_in_code()
+    assert not stale, f"{DOCS[lang].name} §9.1 lists code(s) the code never raises: {sorted(stale)}"
+
+
+REPORT_JSON = ROOT / "docs" / "REPORT_JSON.md"
+SAMPLE_AS_OF = "2026-10-31 18:00"
+
+
+@pytest.fixture(scope="module")
+def sample_doc():
+    """The JSON of the bundled sample, from the command a user runs (the subprocess inherits PYTHONPATH)."""
+    import json
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-m", "servicepledge.cli", "report", "--json", "--as-of", SAMPLE_AS_OF],
+                       capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def _keys(x, path=""):
+    """(path, key) of every dict key, recursively (list items share their list's path)."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield f"{path}.{k}".lstrip("."), k
+            yield from _keys(v, f"{path}.{k}".lstrip("."))
+    elif isinstance(x, list):
+        for item in x:
+            yield from _keys(item, path + "[]")
+
+
+def test_every_key_of_the_report_json_is_documented(sample_doc):
+    from servicepledge.tables import Issues
+    issues = Issues()
+    issues.warn("x", "Tickets", None, "中", "en")        # warnings/data_issues are empty in the sample
+    issues.add("Tickets", 2, "opened_at", "p")
+    doc = {**sample_doc, "warnings": [w.as_dict("en") for w in issues.warnings], "data_issues": issues.rows}
+    text = REPORT_JSON.read_text(encoding="utf-8")
+    quoted = set(re.findall(r"`([^`\n]+)`", text)) | set(re.findall(r"[{,]\s*(\w+)", text))
+    quoted |= {q[:-2] for q in quoted if q.endswith("[]")}          # `items[]` documents items
+    undocumented = sorted({p for p, k in _keys(doc) if k not in quoted and not p.startswith("terms.")})
+    assert not undocumented, f"REPORT_JSON.md does not describe: {undocumented}"
+    # terms: every key is a Terms key, and those are defined in DEFINITIONS (test_every_column_and_terms_key_is_defined)
+    assert set(doc["terms"]) == set(DEFAULTS)
+
+
+def _same(example, real, path="") -> list[str]:
+    """Paths where the documented example differs from the real output ("..." entries are left out)."""
+    if isinstance(example, dict):
+        out = []
+        for k, v in example.items():
+            if k == "...":
+                continue
+            out += [f"{path}.{k}: not in the output"] if k not in real else _same(v, real[k], f"{path}.{k}")
+        return out
+    if isinstance(example, list) and example and isinstance(example[0], dict) and "ref_id" in example[0]:
+        by_id = {r["ref_id"]: r for r in real}
+        return [d for e in example for d in (_same(e, by_id[e["ref_id"]], f"{path}[{e['ref_id']}]")
+                                             if e["ref_id"] in by_id else [f"{path}: no item {e['ref_id']}"])]
+    return [] if example == real else [f"{path}: documented {example!r}, output {real!r}"]
+
+
+def test_the_report_json_example_is_the_real_output(sample_doc):
+    import json
+    text = REPORT_JSON.read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    assert example["as_of"].startswith(SAMPLE_AS_OF)
+    diffs = _same(example, sample_doc)
+    assert not diffs, diffs
