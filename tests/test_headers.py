@@ -283,3 +283,13 @@ def test_missing_complaint_columns_each_metric(tmp_path):
     assert [w["message"] for w in r.doc["warnings"]] == [
         "Complaints has no column 进展反馈时间 (progress_at), 最终答复时间 (final_reply_at): "
         "complaint-progress compliance, complaint final-answer compliance cannot be computed"]
+
+
+def test_console_summary_without_fee_and_loss_columns_says_unavailable(tmp_path):
+    # Tickets without 服务费用 and no Notices table: the money totals are unknowable, not ¥0.00 (and no crash)
+    head = ["工单编号", "受理时间", "首次响应时间"]
+    book = write(tmp_path / "nofee.xlsx", {"服务工单": [head, ["T1", D(2026, 10, 5, 9), D(2026, 10, 5, 14)]]})
+    p = cli("report", str(book), *ARGS, "-o", str(tmp_path / "rep.xlsx"), timeout=180)
+    assert p.returncode == 0, p.stderr
+    line = next(x for x in p.stdout.splitlines() if x.strip().startswith("breaches"))
+    assert line.split(None, 1)[1] == "1 minor, 0 major, 0 overdue; fee reductions unavailable, compensation ¥0.00"

@@ -115,3 +115,9 @@ def test_sp_kpis_refuses_a_typed_year_but_reads_a_date_cell():
     by_text = _kpis("2026-10")
     assert by_cell == by_text
     assert by_text[1][1] == 0.5                    # response compliance: 1 met / (1 met + 1 breached)
+
+
+def test_as_of_written_the_chinese_way_without_a_time_is_the_end_of_that_day():
+    from servicepledge.period import parse_as_of
+    assert str(parse_as_of("2026年10月31日")) == "2026-10-31 23:59:59"
+    assert str(parse_as_of("2026年10月31日 18:00")) == "2026-10-31 18:00:00"

@@ -195,3 +195,17 @@ def test_severity_words_decide_minor_and_major(tmp_path):
     sev = {i["ref_id"]: (i["severity"], i["compensation"]) for i in r.doc["breaches"]["items"]}
     assert sev == {"X1": ("major", 0.0), "X2": ("minor", 0.0), "X3": ("minor", 0.0)}
     assert [(i["row"], i["column"]) for i in r.doc["data_issues"]] == [(4, "违约等级")]
+
+
+def test_unknown_priority_is_judged_by_the_general_target_and_said_so(tmp_path):
+    head = ("工单编号", "受理时间", "优先级", "首次响应时间")
+    path = _book(tmp_path / "p.xlsx", {
+        "服务工单": [head,
+                     ("T1", D(2026, 10, 5, 9), "超急", D(2026, 10, 5, 10, 30)),   # unknown: 1.5 h <= 2 h general: Met
+                     ("T2", D(2026, 10, 5, 9), "一级", D(2026, 10, 5, 10, 30))],  # P1 (1 h): Breached
+        "承诺参数": [("参数", "值"), ("response_hours", 2), ("response_hours_P1", 1)]})
+    r = _run(path)
+    assert (r.doc["response"]["met"], r.doc["response"]["breached"]) == (1, 1)
+    got = [w["message"] for w in r.doc["warnings"] if w["code"] == "priority_unknown"]
+    assert got == ["服务工单在 2026-10 有 1 张工单的优先级无法识别（见数据问题），按通用时限判定（首次响应 2 小时、"
+                   "初步方案 24 小时）；如实为其他优先级，达标结果可能不同，请更正优先级"]

@@ -111,6 +111,11 @@ def _pct(x, why=None):
     return f"unavailable ({why})" if why else "—" if x is None else f"{x:.1%}"
 
 
+def _money(x):
+    """¥1,234.50, or 'unavailable' when a missing column makes the total unknowable (see the warnings)."""
+    return "unavailable" if x is None else f"¥{x:,.2f}"
+
+
 def _summary(r, written: Path) -> None:
     d = r.doc
     tu, br, fu = d["turnover"], d["breaches"], d["followup"]
@@ -128,7 +133,7 @@ def _summary(r, written: Path) -> None:
         f" (threshold {_pct(tu['threshold'])})" + ("  EXCEEDED" if tu["exceeded"] else ""),
         f"  follow-up                  {_pct(fu['rate'], fu.get('unavailable'))} (target {_pct(fu['target'])})",
         f"  breaches                   {br['minor']} minor, {br['major']} major, {br['overdue']} overdue; "
-        f"fee reductions ¥{br['fee_reduction_total']:,.2f}, compensation ¥{br['compensation_total']:,.2f}",
+        f"fee reductions {_money(br['fee_reduction_total'])}, compensation {_money(br['compensation_total'])}",
         f"  data issues                {len(d['data_issues'])}",
         *(f"warning: {w['message']}" for w in d.get("warnings", [])),
         f"Report written to {written}",

@@ -189,7 +189,7 @@ def parse_as_of(value=None, date1904: bool = False) -> pd.Timestamp:
         raise _err(f"截至时间“{_shown(value)}”不是日期时间：{_AS_OF_FORMS[0]}",
                    f"as_of '{_shown(value)}' is not a date/time: {_AS_OF_FORMS[1]}")
     ts = _plausible(v.iloc[0], value, "截至时间", "as_of", _AS_OF_FORMS)
-    date_only = (isinstance(value, str) and re.fullmatch(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*", value)) or \
+    date_only = (isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*", value)) or \
         (_is_number(value) and float(value).is_integer()) or \
         (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
     if date_only:

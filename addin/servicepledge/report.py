@@ -70,6 +70,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
     warn_missing(tables, issues)
+    S.warn_unknown_priority(t, period, terms, issues)
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)

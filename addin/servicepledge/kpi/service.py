@@ -123,3 +123,20 @@ def followup(tickets: Loaded, period: Period, terms, lang: str = "en") -> dict:
         "unavailable": why,
         "satisfaction_unavailable": why_sat,
     }
+
+
+def warn_unknown_priority(tickets: Loaded, period: Period, terms, issues) -> None:
+    """Tickets of the period whose priority word is unknown are judged against the general targets (a data
+    issue each); say so on the dashboard, since a mistyped P1 would be judged against a longer promise."""
+    df = tickets.df
+    n = int((tickets.bad["priority"] & df["priority"].isna() & period.contains(df["opened_at"])).sum())
+    if not n:
+        return
+    h, s = f"{float(terms['response_hours']):g}", f"{float(terms['complex_solution_hours']):g}"
+    issues.warn("priority_unknown", "Tickets", "priority",
+                f"服务工单在 {period.label} 有 {n} 张工单的优先级无法识别（见数据问题），按通用时限判定"
+                f"（首次响应 {h} 小时、初步方案 {s} 小时）；如实为其他优先级，达标结果可能不同，请更正优先级",
+                f"Tickets has {n} {'ticket' if n == 1 else 'tickets'} in {period.label} whose priority could not be "
+                f"read (see the data issues); {'it is' if n == 1 else 'they are'} judged against the general targets "
+                f"(first response {h} h, initial solution {s} h), which may differ from the real priority's: "
+                f"correct the priority")
