@@ -37,6 +37,10 @@ def test_warning_reaches_json_dashboard_and_console(tmp_path: Path):
     ws = openpyxl.load_workbook(out)[dash.name]
     texts = [ws.cell(i, 1).value for i in range(1, 10)]
     assert "⚠ 注意：中文提示" in texts
+    row = texts.index("⚠ 注意：中文提示") + 1
+    # a warning wraps across the dashboard's width instead of running off the printed page
+    assert f"A{row}:K{row}" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws.cell(row, 1).alignment.wrap_text
     buf = io.StringIO()
     with redirect_stdout(buf):
         cli._summary(r, out)

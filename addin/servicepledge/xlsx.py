@@ -289,9 +289,14 @@ def write_sheet(ws, m: SheetModel) -> None:
         set_text_or_value(ws.cell(r, 1), note)
         ws.cell(r, 1).font = _font(size=9, color=MUTED)
         r += 1
+    span = sum(DASH_WIDTHS)            # warnings wrap within the dashboard's width (never cut at the page edge)
     for line in m.warnings:
-        set_text_or_value(ws.cell(r, 1), line)
-        ws.cell(r, 1).font = _font(size=10, bold=True, color=_hex("breached"))
+        c = ws.cell(r, 1)
+        set_text_or_value(c, line)
+        c.font = _font(size=10, bold=True, color=_hex("breached"))
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(DASH_WIDTHS))
+        ws.row_dimensions[r].height = CJK_ROW_PT * math.ceil(display_width(line) / span)
         r += 1
     if m.notes or m.warnings:
         ws.row_dimensions[r].height = 6
