@@ -49,3 +49,20 @@ def cli(*args, cwd=None, timeout=300):
         pytest.skip("Pyodide: starts a subprocess; Pyodide (xlwings Lite) has none")
     return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout)
+
+
+def write_book(path, sheets: dict, tables: dict | None = None):
+    """A workbook as a user types it, written with openpyxl: sheet name -> rows (the first is the header);
+    `tables`: Excel Table name -> (sheet, ref), for Tables laid over those rows."""
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    for tname, (sheet, ref) in (tables or {}).items():
+        wb[sheet].add_table(Table(displayName=tname, ref=ref))
+    wb.save(path)
+    return path

@@ -5,9 +5,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import openpyxl
 
-from helpers import cli
+from helpers import cli, write_book
 from servicepledge import sheets
 from servicepledge.reader import read_workbook
 from servicepledge.report import compute
@@ -21,14 +20,7 @@ def _cli(*args, cwd):
 
 
 def _book(path: Path, sheets_rows: dict) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets_rows.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(list(r))
-    wb.save(path)
-    return path
+    return write_book(path, sheets_rows)
 
 
 TICKETS = [("工单编号", "受理时间", "首次响应时间"),

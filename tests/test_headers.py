@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from helpers import cli
+from helpers import cli, write_book
 from servicepledge import sheets
 from servicepledge.headers import suggest
 from servicepledge.reader import read_workbook
@@ -33,18 +33,7 @@ def _ticket(i, opened, response, **kw):
     return [row[c.name] for c in TICKETS.columns]
 
 
-def write(path, sheets_: dict, tables: dict | None = None):
-    """sheets_: sheet name -> rows (first = header); tables: Table name -> (sheet, ref)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets_.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(list(r))
-    for tname, (sheet, ref) in (tables or {}).items():
-        wb[sheet].add_table(Table(displayName=tname, ref=ref))
-    wb.save(path)
-    return path
+write = write_book   # sheet name -> rows (first = header); tables: Table name -> (sheet, ref)
 
 
 def cli_json(path, *args):

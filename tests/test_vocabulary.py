@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 
+from helpers import write_book
 from servicepledge import coerce, sheets, vocabulary
 from servicepledge.reader import read_workbook
 from servicepledge.report import compute
@@ -62,14 +62,7 @@ def test_converter_marks_unknown_bad_and_blank_not_bad():
 
 
 def _book(path: Path, sheets_rows: dict) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets_rows.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(list(r))
-    wb.save(path)
-    return path
+    return write_book(path, sheets_rows)
 
 
 TICKETS_HEAD = ("工单编号", "受理时间", "首次响应时间")

@@ -11,7 +11,6 @@ Staff "in the period" are the people employed on at least one day of it.
 """
 from __future__ import annotations
 
-import pandas as pd
 
 from .period import Period
 from .tables import Issues, Loaded

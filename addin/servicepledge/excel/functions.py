@@ -52,6 +52,20 @@ _METRICS.update({header_key(k): "initial_solution" for k in ("初步方案", "so
 _METRICS.update({header_key(k): "response" for k in ("响应", "first response")})
 
 
+# the six tables, period, as_of and terms of the whole-month functions (SP_KPIS, SP_WARNINGS), in order
+_REPORT_ARGS = [("tickets", "raw", D_TICKETS), ("complaints", "raw", D_COMPLAINTS), ("staff", "raw", D_STAFF),
+                ("ledger", "raw", D_LEDGER), ("budget", "raw", D_BUDGET), ("notices", "raw", D_NOTICES),
+                ("period", None, D_PERIOD), ("as_of", None, D_AS_OF), ("terms", "raw", D_TERMS)]
+
+
+def report_args(fn):
+    """The @arg declarations of _REPORT_ARGS as one decorator, as if written one per line (each function gets
+    fresh declarations: xlwings consumes an @arg's options when it applies them)."""
+    for name, convert, doc in reversed(_REPORT_ARGS):
+        fn = arg(name, convert, doc=doc)(fn)
+    return fn
+
+
 # ---------------------------------------------------------------- shared steps
 def _tables(**given) -> dict:
     """All input tables; the ones not passed are empty (their figures are blank)."""
@@ -284,15 +298,7 @@ def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=Non
 
 
 @func
-@arg("tickets", "raw", doc=D_TICKETS)
-@arg("complaints", "raw", doc=D_COMPLAINTS)
-@arg("staff", "raw", doc=D_STAFF)
-@arg("ledger", "raw", doc=D_LEDGER)
-@arg("budget", "raw", doc=D_BUDGET)
-@arg("notices", "raw", doc=D_NOTICES)
-@arg("period", doc=D_PERIOD)
-@arg("as_of", doc=D_AS_OF)
-@arg("terms", "raw", doc=D_TERMS)
+@report_args
 @guard
 def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None):
     """The headline figures of the month (the report's dashboard): each figure with its actual value, its
@@ -318,15 +324,7 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
 
 
 @func
-@arg("tickets", "raw", doc=D_TICKETS)
-@arg("complaints", "raw", doc=D_COMPLAINTS)
-@arg("staff", "raw", doc=D_STAFF)
-@arg("ledger", "raw", doc=D_LEDGER)
-@arg("budget", "raw", doc=D_BUDGET)
-@arg("notices", "raw", doc=D_NOTICES)
-@arg("period", doc=D_PERIOD)
-@arg("as_of", doc=D_AS_OF)
-@arg("terms", "raw", doc=D_TERMS)
+@report_args
 @arg("max_rows", doc="Optional. At most this many rows under the header (the last one says how many more). "
                      "Empty = all.")
 @guard
