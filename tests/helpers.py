@@ -48,6 +48,7 @@ def cli(*args, cwd=None, timeout=300):
     if sys.platform == "emscripten":
         pytest.skip("Pyodide: starts a subprocess; Pyodide (xlwings Lite) has none")
     return subprocess.run([sys.executable, "-m", "servicepledge.cli", *args], capture_output=True, text=True,
+                          encoding="utf-8",
                           cwd=cwd, timeout=timeout)
 
 
