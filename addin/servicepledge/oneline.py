@@ -57,7 +57,14 @@ def damaged(name, e: BaseException) -> str | None:
     x = _damage(e)
     if x is None:
         return None
-    return f"{name}: the workbook is damaged ({describe(x)}); {_FIX}"
+    import zlib
+    if isinstance(x, ValueError):
+        what = "an XML part declares a multi-byte encoding such as GBK; Excel writes UTF-8"
+    elif isinstance(x, zlib.error):
+        what = "compressed data is corrupt: " + one_line(x, DETAIL)
+    else:
+        what = one_line(x, DETAIL) or type(x).__name__
+    return f"{name}: the workbook is damaged ({what}); {_FIX}"
 
 
 def read_failure(name, e: BaseException) -> str:
