@@ -125,6 +125,7 @@ def figure(kind, report, lang: str | None = None, size: tuple | None = None):
         fig = Figure(figsize=size or SIZES[kind], dpi=100, layout="constrained", facecolor="white")
         Canvas(fig)
         _DRAW[kind](fig, chart_data(kind, report), report, lang)
+    _literal(fig)
     from matplotlib.text import Text
     fam = fonts.cover(_shown_text(fig), fam)   # + installed fonts for characters the list lacks (or a warning)
     for ax in fig.axes:   # tick labels are made at draw time, after the rc context: fix their font
@@ -133,6 +134,37 @@ def figure(kind, report, lang: str | None = None, size: tuple | None = None):
         txt.set_fontfamily(fam)
     fig.sp_kind, fig.sp_lang = kind, lang
     return fig
+
+
+def _dollars(text) -> str:
+    return str(text).replace("$", r"\$")
+
+
+def _literal(fig) -> None:
+    """Every text of the figure is drawn as written, never as math markup: a fund category '成本$x^2$'
+    shows its dollar signs. The one place for it: titles, annotations, legends and axis labels (Text
+    objects) and the tick labels (category and month names, made again from the axis' formatter when
+    drawn) get each '$' escaped as matplotlib reads it (an escaped '$' is drawn as '$')."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+    for txt in fig.findobj(Text):
+        s = txt.get_text()
+        if "$" in s:
+            txt.set_text(_dollars(s))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(fmt, FixedFormatter):
+                    fmt.seq = [_dollars(v) for v in fmt.seq]
+                elif isinstance(fmt, FuncFormatter) and not getattr(fmt.func, "sp_literal", False):
+                    fmt.func = _escaped(fmt.func)
+
+
+def _escaped(func):
+    def literal(*a, **k):
+        return _dollars(func(*a, **k))
+    literal.sp_literal = True
+    return literal
 
 
 def _shown_text(fig) -> str:

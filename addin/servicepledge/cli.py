@@ -79,7 +79,8 @@ def sample_path() -> Path:
 
 
 def cmd_report(a) -> int:
-    from .output import to_json, write_report
+    from .outfile import claim
+    from .output import report_target, to_json, write_report
     from .reader import read_workbook
     from .report import compute
 
@@ -87,7 +88,7 @@ def cmd_report(a) -> int:
     stages = _Stages(["read", "compute", "write"], show=not a.json)
     try:
         stages.step(f"reading {path.name}")
-        wb = read_workbook(path, progress=stages.each)
+        wb = _read(read_workbook, path, stages.each)
         stages.step("computing KPIs")
         r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
                     source={"path": str(path), "sha256": wb.sha256})
@@ -96,15 +97,38 @@ def cmd_report(a) -> int:
             return 0
         stages.step("writing the report")
         out = a.output or Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"  # as typed: "dir/" is a folder
+        # every target is decided before anything is created: the PDF's problems stop the workbook too
+        out = report_target(r, out, force=a.force, input_path=path)
+        pdf = claim(out.with_suffix(".pdf"), force=a.force, lang=r.lang, inputs=[path, out]) if a.pdf else None
         written = write_report(r, out, mask=not a.no_mask, force=a.force, input_path=path)
     finally:
         stages.close()
     _summary(r, written)
     if a.pdf:
         from .pdf import export_pdf
-        pdf = export_pdf(written, lang=r.lang)
+        pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
         _say(f"PDF: {pdf}")
     return 0
+
+
+def _read(read_workbook, path: Path, progress):
+    """read_workbook, with whatever else stops the reading (a library's error or panic, broken bytes,
+    memory) turned into one line naming the file (oneline.read_failure), exit 2."""
+    from .oneline import damaged, describe, read_failure
+    from .tables import InputError
+    try:
+        return read_workbook(path, progress=progress)
+    except InputError as e:
+        line = damaged(path.name, e)
+        if line is None:
+            raise
+        raise InputError(line) from None
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, PermissionError):
+        raise
+    except OSError as e:            # the file itself cannot be opened (not its contents)
+        raise InputError(f"cannot open {path}: {e.strerror or describe(e)}") from None
+    except BaseException as e:      # BaseException: python-calamine's PanicException is not an Exception
+        raise InputError(read_failure(path.name, e)) from None
 
 
 def _pct(x, why=None):
@@ -174,27 +198,37 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from .oneline import describe, one_line
+    from .outfile import Interrupted
     from .tables import InputError
     from .terms import TermsError
     a = parser().parse_args(argv)
     try:
         return a.fn(a)
     except (InputError, TermsError) as e:
-        print(f"servicepledge: {e}", file=sys.stderr)
+        _err(one_line(e))
         return EXIT_INPUT
     except BrokenPipeError:     # a stdout write outside _say: the work may be unfinished, say so by the code
         _stdout_to_devnull()
         return 141
     except PermissionError as e:   # outputs raise outfile.WriteError; this is an input or a helper file
-        print(f"servicepledge: cannot open {e.filename}: permission denied", file=sys.stderr)
+        _err(f"cannot open {e.filename}: permission denied")
         return EXIT_INPUT
+    except Interrupted as e:       # SIGTERM/SIGHUP/Ctrl-C during a write: the temporary file is gone
+        _err(str(e))
+        return e.code
     except KeyboardInterrupt:
-        print("servicepledge: interrupted; nothing was written", file=sys.stderr)
+        _err("interrupted; nothing was written")
         return 130
-    except Exception as e:  # last resort: still one line, with a hint to report it
-        print(f"servicepledge: unexpected error ({type(e).__name__}: {e}); please report this with the input file",
-              file=sys.stderr)
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:  # last resort (BaseException: a library's panic too): still one line
+        _err(f"unexpected error ({describe(e)}); please report this with the input file")
         return 1
+
+
+def _err(line: str) -> None:
+    print(f"servicepledge: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -155,3 +155,53 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                     f"{'are' if len(extra) > 1 else 'is'} not used by the report (nothing to do if "
                     f"{'they are' if len(extra) > 1 else 'it is'} your own)")
     return near
+
+
+# ---------------------------------------------------------------- quoting a header row in an error
+
+_DATA_LIKE = None
+
+
+def _looks_like_data(h: str) -> bool:
+    """A cell no header looks like: a number, a date or time, a phone or ID number (5+ digits), or
+    text longer than 30 characters."""
+    global _DATA_LIKE
+    if _DATA_LIKE is None:
+        import re
+        _DATA_LIKE = re.compile(r"[+-]?[\d.,\s%¥$€-]+|.*\d{5,}.*|.*\d{1,4}\s*[-/.年:：]\s*\d{1,2}.*", re.S)
+    return len(h) > 30 or bool(_DATA_LIKE.fullmatch(h.strip()))
+
+
+def _known(t: Table, h: str) -> bool:
+    key = header_key(h)
+    return any(key in (header_key(c.name), *(header_key(a) for a in c.aliases)) for c in t.columns) \
+        or suggest(t, h) is not None
+
+
+def shown(t: Table, header: list, found: dict) -> str:
+    """The header row of `t` as an error message may quote it, never quoting data.
+
+    A table passed without its header row puts a data row here (customer names, phone numbers):
+    cells that look like data (numbers, dates, phone or ID numbers, long text) are counted, not
+    shown; and when no cell of the row is a header of the table (`found` is empty: probably a data
+    row), text cells that are neither a column name nor near one are masked (张三 → 张*).
+    """
+    from .privacy import mask_value
+    cells = [h for h in header if h]
+    keep, hidden = [], 0
+    for h in cells:
+        if _looks_like_data(h):
+            hidden += 1
+        elif found or _known(t, h):
+            keep.append(h)
+        else:
+            keep.append(mask_value(h))
+    text = ", ".join(keep) or "none"
+    if hidden:
+        text += f" (and {hidden} value{'s' if hidden > 1 else ''} that look{'' if hidden > 1 else 's'} like data, not shown)"
+    return text
+
+
+def quotable(h: str) -> bool:
+    """A header cell an error may quote as a did-you-mean (not data-like)."""
+    return not _looks_like_data(h)

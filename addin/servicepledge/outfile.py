@@ -8,11 +8,24 @@ file `.~…` it is first written to), says why and what to do, in the report's l
 
 A missing folder is never created on the user's behalf: a typo in -o would otherwise scatter
 reports into new folders nobody looks at.
+
+Every output (report, PDF, template) is decided by `claim` before anything is created, by one rule:
+
+- the input is never a target, however it is spelled (`nosuchdir/../in.xlsx`, a symbolic link to it,
+  a hard link to it), with or without --force;
+- an existing file is kept: the output gets the first free name `name (2).ext`, `name (3).ext`, …;
+  --force replaces it, except a read-only file, which is refused (a file someone marked read-only is
+  not replaced behind their back; Windows refuses the same replacement);
+- a symbolic link is followed: the file it points to is what gets written.
+
+`write_file` (xlsx.py) writes through a temporary file beside the target; SIGTERM, SIGHUP or Ctrl-C
+during that write removes the temporary file and ends the command with one line (`Interrupted`).
 """
 from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from .tables import InputError
@@ -37,6 +50,14 @@ _REASONS = {
     "disk_full": ("磁盘空间已满；请清理空间，或用 -o 指定其他位置", "the disk is full; free some space or choose another -o"),
     "too_long": ("文件名或路径过长；请用 -o 指定较短的名称", "the name or path is too long; choose a shorter -o"),
     "other": ("{s}；" + _OTHER[0], "{s}; " + _OTHER[1]),
+    "is_input": ("这就是输入文件 {i}；输出绝不写在输入文件上（--force 也不会）；" + _OTHER[0],
+                 "it is the input file {i}; an output is never written over its input (not even with --force); "
+                 + _OTHER[1]),
+    "read_only_file": ("该文件是只读的，--force 也不会替换只读文件；请先取消其只读属性，或用 -o 指定其他位置",
+                       "the file is read-only and --force does not replace a read-only file; "
+                       "make it writable first or choose another -o"),
+    "too_many": ("已有太多同名的旧文件；请加 --force 替换，或用 -o 指定其他位置",
+                 "too many earlier files with this name; pass --force to replace it or choose another -o"),
 }
 
 
@@ -117,3 +138,123 @@ def write_error(e: OSError, out: Path, lang: str = "zh") -> WriteError:
         # only os.replace names two files: the temporary one was written, replacing the target failed
         return WriteError(out, "locked" if getattr(e, "filename2", None) else "no_access", lang)
     return WriteError(out, "other", lang, s=e.strerror or type(e).__name__)
+
+
+def same_file(a, b) -> bool:
+    """True when `a` and `b` name one file: the same path once normalised with symbolic links resolved
+    (`x/../in.xlsx`, a link to it, even when `x` does not exist), or, when both exist, the same file on
+    disk (a hard link: same device and inode)."""
+    ra, rb = os.path.realpath(a), os.path.realpath(b)
+    if os.path.normcase(ra) == os.path.normcase(rb):
+        return True
+    try:
+        sa, sb = os.stat(ra), os.stat(rb)
+    except (OSError, ValueError):
+        return False
+    return bool(sa.st_ino) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _read_only(p: Path) -> bool:
+    try:
+        st = os.stat(p)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (not st.st_mode & stat.S_IWUSR or not os.access(p, os.W_OK))
+
+
+def _lexists(p: Path) -> bool:
+    try:
+        return os.path.lexists(p)
+    except (OSError, ValueError):
+        return False
+
+
+def free_name(out: Path, lang: str = "zh") -> Path:
+    """`out` if no file (or link) has that name, else the first free 'name (n).ext'."""
+    out = Path(out)
+    if not _lexists(out):
+        return out
+    for i in range(2, 1000):
+        cand = out.with_name(f"{out.stem} ({i}){out.suffix}")
+        if not _lexists(cand):
+            return cand
+    raise WriteError(out, "too_many", lang)
+
+
+def refuse_inputs(out: Path, inputs, lang: str = "zh") -> None:
+    """Refuse `out` when it is one of `inputs`, however spelled (see `same_file`)."""
+    for i in inputs:
+        if i is not None and same_file(out, i):
+            raise WriteError(out, "is_input", lang, i=i)
+
+
+def claim(out, *, force: bool = False, lang: str = "zh", inputs=()) -> Path:
+    """The file an output goes to, decided before anything is created (the rule in this module's text).
+
+    Returns `out` or 'name (n).ext'; raises WriteError (one line naming `out`) for the input, a folder
+    that does not exist, a folder with this name, or (with --force) a read-only file.
+    """
+    out = Path(out)
+    refuse_inputs(out, inputs, lang)
+    check_target(out, lang)
+    if not force:
+        out = free_name(out, lang)
+        refuse_inputs(out, inputs, lang)
+    elif _read_only(Path(os.path.realpath(out))):
+        raise WriteError(out, "read_only_file", lang)
+    return out
+
+
+# ---------------------------------------------------------------- signals during a write
+
+_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+class Interrupted(BaseException):
+    """SIGTERM, SIGHUP or Ctrl-C during a write: the temporary file is removed, the target untouched.
+
+    A BaseException (like KeyboardInterrupt), so no `except Exception` on the way swallows it; the
+    command line prints `str()` (one line in `lang`) and exits with `code` = 128 + the signal number.
+    """
+
+    def __init__(self, signum: int, target: Path, lang: str = "zh"):
+        self.signum, self.target, self.code = signum, Path(target), 128 + int(signum)
+        self.zh = f"已中断；{self.target} 未写入任何内容"
+        self.en = f"interrupted; nothing was written to {self.target}"
+        super().__init__(self.zh if lang == "zh" else self.en)
+
+
+class on_signals:
+    """`with on_signals(target, lang):` — SIGTERM/SIGHUP/SIGINT raise Interrupted inside the block, so
+    the writer's cleanup runs (no '.~…' file is left); the previous handlers come back afterwards.
+    Outside the main thread (xlwings Server) or without signals (Pyodide) it does nothing."""
+
+    def __init__(self, target: Path, lang: str = "zh"):
+        self.target, self.lang, self.old = target, lang, {}
+
+    def _raise(self, signum, frame):
+        raise Interrupted(signum, self.target, self.lang)
+
+    def __enter__(self):
+        try:
+            import signal
+            import threading
+            if threading.current_thread() is not threading.main_thread():
+                return self
+            for name in _SIGNALS:
+                num = getattr(signal, name, None)
+                if num is not None:
+                    self.old[num] = signal.signal(num, self._raise)
+        except (ImportError, ValueError, OSError, AttributeError):
+            self.__exit__()
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+        for num, old in self.old.items():
+            try:
+                signal.signal(num, old if old is not None else signal.SIG_DFL)
+            except (ValueError, OSError):
+                pass
+        self.old = {}
+        return False

@@ -9,7 +9,6 @@ import numpy as np
 
 from . import outfile, sheets, xlsx
 from .report import Report
-from .tables import InputError
 
 
 def _clean(x):
@@ -34,29 +33,26 @@ def to_json(doc: dict, indent: int | None = 2) -> str:
     return json.dumps(_clean(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
-def free_path(out: Path, force: bool) -> Path:
+def free_path(out: Path, force: bool, lang: str = "zh") -> Path:
     """`out`, or with --force the same; otherwise the first 'name (2).xlsx' that does not exist."""
-    if force or not out.exists():
-        return out
-    for i in range(2, 1000):
-        cand = out.with_name(f"{out.stem} ({i}){out.suffix}")
-        if not cand.exists():
-            return cand
-    raise InputError(f"{out}: too many earlier reports with this name; pass --force or another -o")
+    return Path(out) if force else outfile.free_name(out, lang)
+
+
+def report_target(r: Report, out, *, force: bool = False, input_path=None) -> Path:
+    """The file the report workbook will be written to (outfile.claim: never the input, an existing
+    file kept unless --force, the folder must exist); nothing is created."""
+    out = outfile.xlsx_target(out, f"servicepledge-report-{r.period.label}.xlsx", r.lang)
+    return outfile.claim(out, force=force, lang=r.lang, inputs=[input_path] if input_path else [])
 
 
 def write_report(r: Report, out: Path, *, mask: bool = True, force: bool = False, input_path=None,
                  charts: bool = True) -> Path:
     """Write the report workbook; never over the input file, never half-written, never into a folder
     that does not exist. `out` without extension gets '.xlsx'; problems raise outfile.WriteError."""
-    out = outfile.xlsx_target(out, f"servicepledge-report-{r.period.label}.xlsx", r.lang)
-    outfile.check_target(out, r.lang)
-    if input_path and out.exists() and out.resolve() == Path(input_path).resolve():
-        raise InputError(f"{out}: is the input workbook; the report is never written over its input")
-    out = free_path(out, force)
+    out = report_target(r, out, force=force, input_path=input_path)
     models = sheets.build(r, mask=mask)
     wb = xlsx.new_workbook(models)
     if charts:
         from . import charts as ch
         ch.add_to_workbook(wb, r, models)
-    return xlsx.save_atomic(wb, out, r.lang)
+    return xlsx.save_atomic(wb, out, r.lang, inputs=[input_path] if input_path else [])

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .outfile import check_target
+from .outfile import claim
 from .tables import InputError
 from .xlsx import write_file
 
@@ -50,10 +50,13 @@ def not_installed_message(what: Path | str) -> str:
             f"or set {ENV_VAR}, or print the workbook to PDF from Excel")
 
 
-def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str = "zh") -> Path:
+def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str = "zh", *, force: bool = False,
+               inputs=()) -> Path:
     """Convert the workbook `path` to PDF (default: same name, .pdf, beside it); return the PDF path.
 
-    The PDF's folder must exist; a PDF that cannot be written raises outfile.WriteError naming it (in `lang`).
+    The PDF obeys the rule of every output (outfile.claim): never over `path` or any of `inputs`, an
+    existing PDF is kept (the new one is 'name (2).pdf') unless `force`, the folder must exist; a PDF
+    that cannot be written raises outfile.WriteError naming it (in `lang`).
     """
     path = Path(path)
     if not path.is_file():
@@ -61,8 +64,8 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str 
     soffice = find_soffice()
     if soffice is None:
         raise InputError(not_installed_message(path))
-    out = Path(out) if out else path.with_suffix(".pdf")
-    check_target(out, lang)
+    inputs = [path, *inputs]
+    out = claim(Path(out) if out else path.with_suffix(".pdf"), force=force, lang=lang, inputs=inputs)
     with tempfile.TemporaryDirectory(prefix="servicepledge-lo-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
@@ -79,7 +82,7 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str 
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
             detail = _last_line(proc.stderr) or _last_line(proc.stdout) or f"exit code {proc.returncode}"
             raise InputError(f"{path}: LibreOffice could not export the PDF ({detail})")
-        write_file(out, lambda part: shutil.copyfile(made, part), lang)
+        write_file(out, lambda part: shutil.copyfile(made, part), lang, inputs)
     return out
 
 

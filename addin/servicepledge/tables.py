@@ -142,12 +142,12 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     if missing:
         names = ", ".join(f"'{c.name}' ({'/'.join(c.aliases)})" for c in missing)
         where = f" in {source}" if source else ""
-        from .headers import suggest
+        from .headers import quotable, shown, suggest
         used = set(found.values())
         hints = [f"'{h}' → {c.aliases[0] if c.aliases else c.name}" for i, h in enumerate(header)
-                 if h and i not in used for c in [suggest(t, h, missing)] if c is not None]
+                 if h and i not in used and quotable(h) for c in [suggest(t, h, missing)] if c is not None]
         raise InputError(f"{t.name} ({t.zh}){where}: missing column {names}. "
-                         f"Headers found: {', '.join(h for h in header if h) or 'none'}"
+                         f"Headers found: {shown(t, header, found)}"
                          + (f". Did you mean: {'; '.join(hints)}?" if hints else ""))
     raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw

@@ -31,7 +31,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 from . import __version__, outfile
 from .excel import kpisheet
-from .output import free_path
 from .schema import TABLES, Table
 from .tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
@@ -60,8 +59,7 @@ def write_template(path, lang: str = "zh", with_sample: bool = False, force: boo
     if lang not in ("zh", "en"):
         raise InputError(f"language '{lang}' is not available; use zh or en")
     path = outfile.xlsx_target(path, "servicepledge-template.xlsx", lang)
-    outfile.check_target(path, lang)
-    out = free_path(path, force)
+    out = outfile.claim(path, force=force, lang=lang)
     data = _reproducible_bytes(build_template(lang, with_sample))
     return _write_atomic(data, out, lang)
 
