@@ -321,6 +321,8 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
     parts = [*fps.values(), t_fp, p_fp, when]
     key = None if None in parts else ("report", *parts, cells.date1904())
     r = memo.get(key)
+    if r is None and key is not None and staff is None and ledger is None and budget is None:
+        r = memo.get(memo.get(_register_key(key)))    # SP_BREACHES: a full report of the same arguments will do
     if r is not None:
         return r
     issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
@@ -333,7 +335,13 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
     r = _report(_tables(**given), p, when, tm, issues=issues)
     memo.put(key, r, memo.frame_bytes(r.register, r.disclosure, r.staffing) + 300 * len(r.doc["data_issues"])
              + 65536)
+    memo.put(_register_key(key), key, 256)
     return r
+
+
+def _register_key(key):
+    """The report's key without Staff, FundLedger and FundBudget: the breach register does not read them."""
+    return None if key is None else ("register", key[1], key[2], *key[6:])
 
 
 @func

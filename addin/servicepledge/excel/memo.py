@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import pickle
 import threading
 from collections import OrderedDict
 
@@ -45,11 +46,18 @@ def budget() -> int:
 
 def fingerprint(value) -> bytes | None:
     """A 16-byte digest of an argument's content and types; None when it cannot be serialised
-    (e.g. a Pyodide proxy object): such an argument is simply not cached."""
+    (e.g. a Pyodide proxy object): such an argument is simply not cached. Different content always
+    gives different bytes to digest (both serialisations are faithful), so a stale hit would need a
+    BLAKE2b collision."""
     try:
-        data = marshal.dumps(value)
+        # JSON-shaped values (xlwings Lite / Server). Version 2: no back-references or interning flags, so the
+        # bytes depend on the content alone, not on how many references an object has (versions 3-4 do)
+        data = b"m" + marshal.dumps(value, 2)
     except (ValueError, TypeError):
-        return None
+        try:
+            data = b"p" + pickle.dumps(value, 5)  # datetime cells (classic xlwings)
+        except Exception:                          # noqa: BLE001  (proxies, unpicklable objects: not cached)
+            return None
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
