@@ -174,9 +174,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    a = parser().parse_args(argv)     # first: --help and --version need no pandas
     from .tables import InputError
     from .terms import TermsError
-    a = parser().parse_args(argv)
     try:
         return a.fn(a)
     except (InputError, TermsError) as e:
