@@ -218,7 +218,7 @@ def main() -> None:
           + "  first/(typing+KPI)  recalc/typing")
     for n in sizes:
         r = bench(n, base, repeat)
-        print(f"{n:12,d} " + " ".join(f"{r[k]:19.3f}" for k, _ in cols)
+        print(f"{n:12,d} " + " ".join(f"{r[k]:19.4f}" for k, _ in cols)
               + f"  {r['first'] / (r['typing'] + r['kpi_work']):17.2f}x  {r['recalc_cell'] / r['typing']:12.2f}x",
               flush=True)
     print(f"({r['formulas']} formulas per sheet: kpisheet.formulas(); goal at 100k: recalc <= 0.5 s, "
