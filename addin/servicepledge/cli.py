@@ -198,11 +198,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    a = parser().parse_args(argv)     # first: --help and --version need no pandas
     from .oneline import describe, one_line
     from .outfile import Interrupted
     from .tables import InputError
     from .terms import TermsError
-    a = parser().parse_args(argv)
     try:
         return a.fn(a)
     except (InputError, TermsError) as e:

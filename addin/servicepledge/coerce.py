@@ -33,16 +33,43 @@ def _mask(it, n: int) -> np.ndarray:
     return np.fromiter(it, dtype=bool, count=n)
 
 
+def _types(a: np.ndarray) -> np.ndarray:
+    """The type of every cell (one C-level pass): columns are classified by the few types they hold."""
+    return np.fromiter(map(type, a), dtype=object, count=len(a))
+
+
+def _of_types(a: np.ndarray, pred) -> np.ndarray:
+    """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell."""
+    ta = _types(a)
+    out = np.zeros(len(a), dtype=bool)
+    for t in set(ta):
+        if pred(t):
+            out |= ta == t
+    return out
+
+
+def _is_str(a: np.ndarray) -> np.ndarray:
+    return _of_types(a, lambda t: t is str)
+
+
 def blank_mask(s: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT or only white space."""
     a = _obj(s)
     na = pd.isna(a)
-    ws = _mask((type(v) is str and (not v or v.isspace()) for v in a), len(a))
-    return pd.Series(na | ws, index=s.index)
+    st = _is_str(a)
+    if st.any():
+        sub = a[st]
+        ws = np.fromiter(map(_blank_str, sub), dtype=bool, count=len(sub))
+        na[st] = ws
+    return pd.Series(na, index=s.index)
+
+
+def _blank_str(v: str) -> bool:
+    return not v or v.isspace()
 
 
 def _is_num_arr(a: np.ndarray) -> np.ndarray:
-    return _mask((isinstance(v, _NUM_TYPES) and not isinstance(v, (bool, np.bool_)) for v in a), len(a))
+    return _of_types(a, lambda t: issubclass(t, _NUM_TYPES) and not issubclass(t, (bool, np.bool_)))
 
 
 def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
@@ -71,7 +98,7 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
         num = _is_num_arr(a) & todo
         if num.any():
             out[num] = serial_to_datetime(a[num].astype("float64"), date1904)
-        txt = _mask((type(v) is str for v in a), len(a)) & todo
+        txt = _is_str(a) & todo
         objs = todo & ~num & ~txt
         if objs.any():   # datetime / date / Timestamp cells (time-of-day alone is not a date)
             out[objs] = _cells_to_datetime(a[objs])
@@ -128,21 +155,28 @@ def to_date(s: pd.Series, date1904: bool = False, blank=None) -> tuple[pd.Series
 
 
 def _memo(fn):
-    """Apply `fn` to every cell, computing each distinct (type, value) once (cells repeat a lot)."""
+    """Apply `fn` to every cell, computing each distinct (type, value) once (cells repeat a lot): the
+    cells of each type are factorized (so 1, 1.0 and TRUE stay apart) and `fn` runs on the distinct values."""
     def run(a: np.ndarray) -> list:
-        cache: dict = {}
-        out = []
-        for v in a:
-            k = (type(v), v)
+        out = np.empty(len(a), dtype=object)
+        ta = _types(a)
+        for t in set(ta):
+            sel = ta == t if len(set(ta)) > 1 else slice(None)
+            sub = a[sel]
             try:
-                r = cache[k]
-            except KeyError:
-                r = cache[k] = fn(v)
-            except TypeError:   # unhashable
-                r = fn(v)
-            out.append(r)
-        return out
+                codes, uniq = pd.factorize(sub, use_na_sentinel=False)
+            except TypeError:   # unhashable cells: one by one
+                out[sel] = _objs([fn(v) for v in sub])
+                continue
+            out[sel] = _objs([fn(v) for v in uniq])[codes]
+        return list(out)
     return run
+
+
+def _objs(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def to_yesno(s: pd.Series, blank=None, kind: str = "yesno") -> tuple[pd.Series, pd.Series]:
@@ -150,9 +184,9 @@ def to_yesno(s: pd.Series, blank=None, kind: str = "yesno") -> tuple[pd.Series, 
 
     `kind` picks the vocabulary (vocabulary.TABLES): yesno, approval, complex, quality, certified, workday."""
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    vals = _memo(lambda v: vocabulary.meaning(kind, v))(_obj(s))
-    known = _mask((v is not None for v in vals), len(vals))
-    out = pd.Series(pd.array([v if k else None for v, k in zip(vals, known)], dtype="boolean"), index=s.index)
+    vals = _objs(_memo(lambda v: vocabulary.meaning(kind, v))(_obj(s)))
+    known = ~pd.isna(vals)
+    out = pd.Series(pd.array(vals, dtype="boolean"), index=s.index)
     out[blank] = pd.NA
     return out, pd.Series(~blank & ~known, index=s.index)
 
@@ -172,7 +206,7 @@ def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     out = np.full(len(a), np.nan)
     if num.any():
         out[num] = a[num].astype("float64")
-    txt = ~blank & ~num & _mask((type(v) is str for v in a), len(a))
+    txt = ~blank & ~num & _is_str(a)
     if txt.any():
         t = pd.Series(a[txt], dtype=object).str.strip().str.replace(r"[,，¥￥\s元]", "", regex=True)
         pct = t.str.endswith("%").to_numpy(dtype=bool)
@@ -191,9 +225,9 @@ def _priority_one(v):
 def to_priority(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 一级…四级, 特急/紧急/高/中/低, 'P1 - 紧急', '1 - Critical'."""
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    vals = np.array(_memo(_priority_one)(_obj(s)), dtype=object)
+    vals = _objs(_memo(_priority_one)(_obj(s)))
     vals[blank] = None
-    known = _mask((v is not None for v in vals), len(vals))
+    known = ~pd.isna(vals)
     return pd.Series(vals, index=s.index, dtype=object), pd.Series(~blank & ~known, index=s.index)
 
 
@@ -209,8 +243,13 @@ def to_text(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> str (None for blank). Whole numbers lose their '.0' (ids typed as numbers)."""
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
     a = _obj(s)
-    vals = np.array([None if b else (v.strip() if type(v) is str else _text_one(v)) for v, b in zip(a, blank)],
-                    dtype=object)
+    vals = np.full(len(a), None, dtype=object)
+    st = _is_str(a) & ~blank
+    if st.any():
+        vals[st] = _objs(list(map(str.strip, a[st])))
+    other = ~st & ~blank
+    if other.any():
+        vals[other] = _objs(_memo(_text_one)(a[other]))
     return pd.Series(vals, index=s.index, dtype=object), pd.Series(False, index=s.index)
 
 

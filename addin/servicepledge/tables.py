@@ -215,7 +215,8 @@ def from_grid(table_name: str, grid, *, date1904: bool = False, issues: Issues |
         return empty(table_name)
     if not isinstance(grid, (list, tuple)) or not grid or not isinstance(grid[0], (list, tuple)):
         raise InputError(f"{table_name}: pass the whole table including its header row (e.g. {table_name}[#All])")
-    header, rows = list(grid[0]), [list(r) for r in grid[1:]]
+    header, rows = list(grid[0]), grid[1:]
     width = len(header)
-    rows = [r + [None] * (width - len(r)) if len(r) < width else r[:width] for r in rows]
+    if set(map(len, rows)) - {width}:       # ragged rows only: pad / cut to the header's width
+        rows = [list(r) + [None] * (width - len(r)) if len(r) < width else list(r)[:width] for r in rows]
     return load(table_name, header, rows, first_row=2, date1904=date1904, source=source, issues=issues)

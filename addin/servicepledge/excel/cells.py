@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import os
 import sys
@@ -125,16 +126,43 @@ def grid(v) -> list[list] | None:
         return [[v]]
     if v and not isinstance(v[0], (list, tuple)):
         return [[plain(x) for x in v]]
+    if all(type(r) is list for r in v) and _PLAIN_TYPES.issuperset(map(type, itertools.chain.from_iterable(v))):
+        return v               # nothing to convert (the usual case): no per-cell work, the rows are not copied
     return [[plain(x) for x in r] for r in v]
 
 
-def table(name: str, value, what: str, issues=None):
-    """A whole input table passed with its header row (e.g. Tickets[#All]) -> tables.Loaded."""
-    g = grid(value)
-    try:
-        return from_grid(name, g, date1904=date1904(), issues=issues, source=f"argument '{what}'")
-    except InputError as e:
-        raise InputError(f"{e}. Pass the whole table including its header row, e.g. {name}[#All]") from None
+# cell types that need no plain(): what JSON (xlwings Lite/Server) and COM (classic xlwings) hand over
+_PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.datetime, dt.date, dt.time})
+
+
+_UNSET = object()
+
+
+def table(name: str, value, what: str, issues=None, fp=_UNSET):
+    """A whole input table passed with its header row (e.g. Tickets[#All]) -> tables.Loaded.
+
+    Typed once per content (excel.memo): the same cells again give the cached table, and the data
+    issues and warnings found while typing it are added to `issues` again. `fp` = the argument's
+    memo.fingerprint when the caller has it already. The returned table is shared: do not modify it."""
+    from . import memo
+    from ..tables import Issues
+    if fp is _UNSET:
+        fp = memo.fingerprint(value) if memo.budget() else None
+    key = None if fp is None else ("table", name, what, date1904(), fp)
+    hit = memo.get(key)
+    if hit is None:
+        found = Issues()
+        g = grid(value)
+        try:
+            loaded = from_grid(name, g, date1904=date1904(), issues=found, source=f"argument '{what}'")
+        except InputError as e:
+            raise InputError(f"{e}. Pass the whole table including its header row, e.g. {name}[#All]") from None
+        hit = (loaded, found.rows, found.warnings)
+        memo.put(key, hit, memo.loaded_bytes(loaded) + 200 * len(found.rows))
+    loaded, rows, warnings = hit
+    if issues is not None:       # replayed on every call: a cache hit reports the same issues as a miss
+        issues.extend(Issues([dict(r) for r in rows], list(warnings)))
+    return loaded
 
 
 def column(value, what: str) -> tuple[list, tuple]:
@@ -158,11 +186,23 @@ def datetimes(cells: list) -> tuple[pd.Series, pd.Series]:
 _HOLIDAY_HEAD = {header_key(x) for x in ("date", "日期")}
 
 
-def terms(value):
-    """The Terms table (key/value, header row optional; extra columns ignored) -> Terms.
+def terms(value, fp=_UNSET):
+    """The Terms (parsed once per content, see `table`); the Terms table (key/value, header row optional; extra columns ignored) -> Terms.
 
     Rows whose key is a date are Holidays overrides (date / working day yes-no), so Microsoft 365
     users may pass VSTACK(Terms[#All], Holidays[#All]). Raises TermsError / InputError."""
+    from . import memo
+    if fp is _UNSET:
+        fp = memo.fingerprint(value) if memo.budget() else None
+    key = None if fp is None else ("terms", date1904(), fp)
+    hit = memo.get(key)
+    if hit is None:
+        hit = _terms(value)
+        memo.put(key, hit, 16384)
+    return hit
+
+
+def _terms(value):
     g = grid(value)
     if g is None:
         return DEFAULT_TERMS

@@ -27,7 +27,7 @@ from ..schema import TABLES, header_key
 from ..tables import InputError, Issues, empty
 from ..terms import DEFAULT_TERMS
 from ..worktime import elapsed_hours
-from . import cells
+from . import cells, memo
 from .kpisheet import COMPLAINT_KEYS
 from .cells import guard
 
@@ -309,18 +309,45 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
 
 
 def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms):
-    """The whole month's report from the six tables (any of them may be left empty)."""
-    tm = cells.terms(terms)
+    """The whole month's report from the six tables (any of them may be left empty).
+
+    Computed once per (tables' content, period, as_of, terms, date system) and shared by SP_KPIS,
+    SP_BREACHES, SP_WARNINGS and SP_CHART (excel.memo); each table is typed once per content."""
+    on = memo.budget() > 0
+    args = {"tickets": tickets, "complaints": complaints, "staff": staff, "ledger": ledger, "budget": budget,
+            "notices": notices}
+    fps = {k: memo.fingerprint(v) if on else None for k, v in args.items()}
+    t_fp = memo.fingerprint(terms) if on else None
+    tm = cells.terms(terms, fp=t_fp)
+    try:
+        when = _as_of(as_of)
+    except ValueError:
+        when = None            # a table's problem is named first, as without the cache
+    p_fp = memo.fingerprint(period) if on else None
+    parts = [*fps.values(), t_fp, p_fp, when]
+    key = None if None in parts else ("report", *parts, cells.date1904())
+    r = memo.get(key)
+    if r is None and key is not None and staff is None and ledger is None and budget is None:
+        r = memo.get(memo.get(_register_key(key)))    # SP_BREACHES: a full report of the same arguments will do
+    if r is not None:
+        return r
     issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
-    tk = cells.table("Tickets", tickets, "tickets", issues)
-    given = {"Tickets": tk, "Complaints": cells.table("Complaints", complaints, "complaints", issues),
-             "Staff": cells.table("Staff", staff, "staff", issues),
-             "FundLedger": cells.table("FundLedger", ledger, "ledger", issues),
-             "FundBudget": cells.table("FundBudget", budget, "budget", issues),
-             "Notices": cells.table("Notices", notices, "notices", issues)}
-    when = _as_of(as_of)
+    names = {"tickets": "Tickets", "complaints": "Complaints", "staff": "Staff", "ledger": "FundLedger",
+             "budget": "FundBudget", "notices": "Notices"}
+    given = {names[k]: cells.table(names[k], v, k, issues, fp=fps[k]) for k, v in args.items()}
+    tk = given["Tickets"]
+    when = _as_of(as_of) if when is None else when
     p = _period(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
-    return _report(_tables(**given), p, when, tm, issues=issues)
+    r = _report(_tables(**given), p, when, tm, issues=issues)
+    memo.put(key, r, memo.frame_bytes(r.register, r.disclosure, r.staffing) + 300 * len(r.doc["data_issues"])
+             + 65536)
+    memo.put(_register_key(key), key, 256)
+    return r
+
+
+def _register_key(key):
+    """The report's key without Staff, FundLedger and FundBudget: the breach register does not read them."""
+    return None if key is None else ("register", key[1], key[2], *key[6:])
 
 
 @func

@@ -1,0 +1,170 @@
+"""The SP_ functions' process cache (excel.memo, issue 12): typed tables and reports shared between calls.
+
+Proves that the cache never changes a figure: cached and uncached answers agree on random tables, a
+one-cell change (in the same list object) gives the new figure, different tables never see each
+other's results, warnings found while typing reach SP_WARNINGS on a cache hit, a cached table is
+not modified by later calls, and the estimated bytes held stay within the stated budget.
+"""
+from __future__ import annotations
+
+import copy
+import random
+
+import pandas as pd
+import pytest
+
+from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode
+
+xw = server_mode()
+from servicepledge.excel import cells  # noqa: E402
+from servicepledge.excel import functions as F  # noqa: E402
+from servicepledge.excel import memo  # noqa: E402
+from servicepledge.kpi import service as S  # noqa: E402
+from servicepledge.tables import from_grid  # noqa: E402
+
+SIX = ("Tickets", "Complaints", "Staff", "FundLedger", "FundBudget", "Notices")
+
+
+@pytest.fixture(scope="module")
+def grids():
+    return {n: as_arg(g) for n, g in sample_grids().items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB", raising=False)
+    memo.clear()
+    yield
+    memo.clear()
+
+
+def uncached(monkeypatch, *a):
+    """The same call with the cache switched off (SERVICEPLEDGE_CACHE_MB=0): the independent answer."""
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", "0")
+    try:
+        return call(F, *a)
+    finally:
+        monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
+
+
+def kpis_args(g, tickets=None, as_of=AS_OF):
+    return [tickets if tickets is not None else g["Tickets"], *[g[n] for n in SIX[1:]], PERIOD, as_of, g["Terms"]]
+
+
+def test_type_distinct_cells_have_distinct_fingerprints():
+    # 1, 1.0, TRUE and "1" are equal or alike in Python but different cells to the engine
+    fps = {memo.fingerprint([["h"], [v]]) for v in (1, 1.0, True, "1", "", None, -0.0, 0.0)}
+    assert len(fps) == 8
+    assert memo.fingerprint([["h"], [1.5]]) == memo.fingerprint([["h"], [1.5]])
+
+
+def test_fingerprint_depends_on_content_only(grids):
+    tk = grids["Tickets"]
+    fp = memo.fingerprint(tk)
+    more_refs = copy.deepcopy(tk) + [list(r) for r in tk]     # other references to the same strings
+    assert memo.fingerprint(tk) == fp == memo.fingerprint(copy.deepcopy(tk))
+    assert memo.fingerprint(more_refs[:len(tk)]) == fp
+
+
+def test_cached_equals_uncached_on_random_tables(grids, monkeypatch):
+    rng = random.Random(12)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    for _ in range(4):
+        rows = [list(r) for r in rng.sample(body, 400)]
+        for r in rng.sample(rows, 20):               # blank, mistype or move some cells
+            j = rng.randrange(len(head))
+            r[j] = rng.choice(["", "n/a", 1, True, r[j], 46300.5])
+        tk = [head] + rows
+        for name in ("SP_KPIS", "SP_WARNINGS"):
+            a = kpis_args(grids, tk) + ([14] if name == "SP_WARNINGS" else [])
+            want = uncached(monkeypatch, name, *a)
+            assert call(F, name, *a) == want          # miss: computed and stored
+            assert call(F, name, *copy.deepcopy(a)) == want   # hit: fresh lists of the same content
+        a = [tk, PERIOD, "response", AS_OF, grids["Terms"]]
+        assert call(F, "SP_COMPLIANCE", *a) == uncached(monkeypatch, "SP_COMPLIANCE", *a)
+    assert memo.stats["hits"] > 0
+
+
+def test_one_changed_cell_gives_the_new_figure(grids, report):
+    tk = copy.deepcopy(grids["Tickets"])
+    a = [tk, PERIOD, "response", AS_OF, grids["Terms"]]
+    met, br = report.doc["response"]["met"], report.doc["response"]["breached"]
+    assert call(F, "SP_COMPLIANCE", *a)[0][0] == pytest.approx(met / (met + br))
+    # a ticket of the month answered in time, opened early enough that 5 days later is before as_of
+    loaded = from_grid("Tickets", tk)
+    rows = S.metric_rows({"Tickets": loaded}, "response", pd.Timestamp(AS_OF), cells.terms(grids["Terms"]))
+    df = loaded.df
+    pick = df[(rows.rows["status"] == "Met") & (df["opened_at"] >= "2026-10-01") & (df["opened_at"] < "2026-10-20")]
+    i = int(pick["_row"].iloc[0]) - 1                        # Excel row 2 is grid index 1
+    opened, resp = tk[0].index("受理时间"), tk[0].index("首次响应时间")
+    tk[i][resp] = tk[i][opened] + 5                           # answered 120 h after opening: now Breached
+    # same list object, one cell changed: (met - 1) / (met + breached), not the cached figure
+    assert call(F, "SP_COMPLIANCE", *a)[0][0] == pytest.approx((met - 1) / (met + br))
+    kp = call(F, "SP_KPIS", *kpis_args(grids, tk))
+    before = call(F, "SP_KPIS", *kpis_args(grids))
+    assert kp != before
+
+
+def test_results_never_leak_between_tables(grids, monkeypatch):
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    a_tk, b_tk = [head] + body[::2], [head] + body[1::2]
+    want = {k: uncached(monkeypatch, "SP_KPIS", *kpis_args(grids, t)) for k, t in (("a", a_tk), ("b", b_tk))}
+    assert want["a"] != want["b"]
+    for k, t in [("a", a_tk), ("b", b_tk), ("a", a_tk), ("b", b_tk)]:
+        assert call(F, "SP_KPIS", *kpis_args(grids, t)) == want[k]
+
+
+def test_typing_warnings_reach_sp_warnings_on_a_cache_hit(grids):
+    tk = copy.deepcopy(grids["Tickets"])
+    tk[0] = tk[0] + ["优先 级别"]                 # a header matching no column: the unknown_header warning
+    for row in tk[1:]:
+        row.append("x")
+    first = call(F, "SP_WARNINGS", *kpis_args(grids, tk), 14)
+    hits = memo.stats["hits"]
+    second = call(F, "SP_WARNINGS", *kpis_args(grids, tk, as_of="2026-10-30 18:00"), 14)  # new report, cached table
+    assert memo.stats["hits"] > hits
+    for out in (first, second):
+        assert any("优先 级别" in str(r[0]) for r in out[1:]), out
+
+
+def test_a_cached_table_is_not_modified_by_later_calls(grids):
+    tk = grids["Tickets"]
+    cached = cells.table("Tickets", tk, "tickets")
+    df0, bad0 = cached.df.copy(deep=True), cached.bad.copy(deep=True)
+    for name in ("SP_KPIS", "SP_BREACHES", "SP_WARNINGS"):
+        extra = [14] if name == "SP_WARNINGS" else []
+        a = kpis_args(grids) if name != "SP_BREACHES" else [tk, grids["Complaints"], grids["Notices"], PERIOD,
+                                                            AS_OF, grids["Terms"]]
+        call(F, name, *a, *extra)
+    call(F, "SP_COMPLIANCE", tk, PERIOD, "initial_solution", AS_OF, grids["Terms"])
+    again = cells.table("Tickets", tk, "tickets")
+    assert again is cached                                  # the same cached object …
+    pd.testing.assert_frame_equal(again.df, df0)            # … unchanged
+    pd.testing.assert_frame_equal(again.bad, bad0)
+
+
+def test_memory_stays_within_the_budget(grids, monkeypatch):
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    one = cells.table("Tickets", [head] + body[:1000], "tickets")
+    per = memo.loaded_bytes(one)
+    # the estimate covers at least the frames' own buffers
+    assert per >= one.df.memory_usage(deep=False).sum() + one.bad.memory_usage(deep=False).sum()
+    memo.clear()
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", str(2.5 * per / 2**20))   # room for two such tables, not three
+    tables = [[head] + body[k * 1000:(k + 1) * 1000] for k in range(3)]
+    for t in tables:
+        cells.table("Tickets", t, "tickets")
+        n, held = memo.size()
+        assert held <= memo.budget()
+    assert memo.size()[0] == 2                               # the first was evicted …
+    misses = memo.stats["misses"]
+    cells.table("Tickets", tables[2], "tickets")             # … the latest is still there (a hit)
+    assert memo.stats["misses"] == misses
+    cells.table("Tickets", tables[0], "tickets")             # the evicted one is typed again (a miss)
+    assert memo.stats["misses"] == misses + 1
+    # an entry larger than the whole budget is not kept
+    memo.clear()
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", str(0.5 * per / 2**20))
+    cells.table("Tickets", tables[0], "tickets")
+    assert memo.size() == (0, 0)
