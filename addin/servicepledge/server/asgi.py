@@ -56,15 +56,6 @@ async def _plain(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
-
-
-@xlwings_app.exception_handler(_TooLarge)
-async def _too_large(request, exc):
-    return PlainTextResponse(TOO_LARGE.format(mb=f"{settings.max_body() / 1024 / 1024:g}"), status_code=413)
-
-
 class Guard:
     """ASGI middleware: Host check and request-size limit in front of xlwings Server."""
 
@@ -95,28 +86,33 @@ class Guard:
                     return await _plain(send, 400, BAD_REQUEST)
                 if n > self.max_body:
                     return await _plain(send, 413, TOO_LARGE.format(mb=mb))
-        seen, started = 0, False
+        seen, started, refused = 0, False, False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, refused
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    if not started and not refused:
+                        refused = True          # answer now; whatever the app says afterwards is dropped
+                        await _plain(send, 413, TOO_LARGE.format(mb=mb))
+                    return {"type": "http.disconnect"}
             return msg
 
         async def tracked(msg):
             nonlocal started
+            if refused:
+                return
             if msg["type"] == "http.response.start":
                 started = True
             await send(msg)
 
         try:
             await self.inner(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
-                await _plain(send, 413, TOO_LARGE.format(mb=mb))
+        except Exception:
+            if not refused:
+                raise
 
 
 app = Guard(main_app, settings.max_body(), settings.allowed_hosts())

@@ -23,9 +23,9 @@ PROJECT_DIR = Path(__file__).resolve().parent / "project"
 MAX_BODY_DEFAULT = 20 * 1024 * 1024      # bytes; a 50,000-row ticket table is about 10 MB as JSON
 
 
-def anonymous_allowed() -> bool:
+def anonymous_allowed(env=os.environ) -> bool:
     """Anonymous use only when asked for explicitly (and then no auth provider may be configured)."""
-    return os.environ.get("SERVICEPLEDGE_ALLOW_ANONYMOUS", "").strip().lower() in ("1", "true", "yes")
+    return env.get("SERVICEPLEDGE_ALLOW_ANONYMOUS", "").strip().lower() in ("1", "true", "yes")
 
 
 def apply_defaults(env=os.environ) -> None:
@@ -36,7 +36,7 @@ def apply_defaults(env=os.environ) -> None:
     env.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
     env.setdefault("XLWINGS_ENABLE_HOTRELOAD", "false")
     env.setdefault("XLWINGS_PROJECT_NAME", "servicepledge")
-    if not anonymous_allowed():
+    if not anonymous_allowed(env):
         env.setdefault("XLWINGS_AUTH_PROVIDERS", '["custom"]')
     env["XLWINGS_ON_SERVER"] = "true"
 
@@ -60,7 +60,7 @@ def roles_enforced(env=os.environ) -> bool:
 
 def check_startup(env=os.environ) -> None:
     """Refuse to start in a state that would serve customer data to anyone."""
-    if not auth_providers(env) and not anonymous_allowed():
+    if not auth_providers(env) and not anonymous_allowed(env):
         raise SystemExit("servicepledge server: XLWINGS_AUTH_PROVIDERS is empty; sign-in is required. "
                          "Set SERVICEPLEDGE_ALLOW_ANONYMOUS=1 only on a single-user machine.")
 
