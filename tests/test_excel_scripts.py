@@ -208,26 +208,3 @@ def test_classic_entry_points_use_the_calling_book(monkeypatch):
     monkeypatch.setattr(S, "build_report_into", lambda b, *a, **k: setattr(b, "_sp_called", True))
     S.run_build_report()
     assert getattr(book, "_sp_called", False)
-
-
-@pytest.mark.not_in_pyodide("xlwings Server's FastAPI app runs on a server, not in Lite")
-def test_server_app_endpoints():
-    """workbook/server/app.py (runs only where FastAPI is installed)."""
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
-    import importlib.util
-    from pathlib import Path
-
-    from fastapi.testclient import TestClient
-    spec = importlib.util.spec_from_file_location(
-        "sp_server_app", Path(__file__).resolve().parents[1] / "workbook" / "server" / "app.py")
-    app = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(app)
-    client = TestClient(app.app)
-    names = {f["name"] for f in client.get("/xlwings/custom-functions-meta").json()["functions"]}
-    assert "SP_KPIS" in names
-    data = {"func_name": "SP_HOURS", "args": [[[46300.5]], [[46300.75]], None], "caller_address": "[b.xlsx]S!A1",
-            "formula_name": "SP_HOURS", "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US",
-            "date_format": "m/d/yyyy", "client": "Office.js"}
-    assert client.post("/xlwings/custom-functions-call", json=data).json() == {"result": [[6.0]]}
-    assert client.post("/xlwings/custom-scripts-call/nope", json=book_json()).status_code == 404

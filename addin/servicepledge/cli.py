@@ -194,6 +194,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--lang", choices=["zh", "en"])
     t.add_argument("--force", action="store_true", help="replace an existing file")
     t.set_defaults(fn=cmd_template)
+    from .server.serve import add_parser as _serve_parser      # `servicepledge serve` (xlwings Server)
+    _serve_parser(sub)
     return p
 
 

@@ -101,17 +101,19 @@ def add_charts(book, report, placed: list) -> int:
 
 
 # ---------------------------------------------------------------- the KPI sheet
-def refresh_kpis_in(book, lang=None) -> str:
+def refresh_kpis_in(book, lang=None, prefix: str | None = None) -> str:
     """Rewrite the KPI sheet's SP_ formulas (creating the sheet when it is missing) and recalculate.
 
     The period / as_of input cells are left as the user typed them. SERVICEPLEDGE_FUNCTION_PREFIX
-    (e.g. "XLWINGS.") is put before every SP_ name for an xlwings Server with a function namespace."""
+    (e.g. "XLWINGS.") is put before every SP_ name for an xlwings Server with a function namespace;
+    `prefix` (xlwings Server: servicepledge.server.settings.function_prefix()) overrides it."""
     lang = lang or _book_lang(book)
     sheet, created = _kpi_sheet(book), False
     if sheet is None:
         sheet, created = book.sheets.add(name=kpisheet.sheet_name(lang), before=book.sheets[0]), True
         sheet.names.add(kpisheet.MARK, f"='{sheet.name}'!$A$1")
-    prefix = os.environ.get("SERVICEPLEDGE_FUNCTION_PREFIX", "")
+    if prefix is None:
+        prefix = os.environ.get("SERVICEPLEDGE_FUNCTION_PREFIX", "")
     for c in kpisheet.layout(lang, prefix):
         rng = sheet.range((c.row, c.col))
         if c.kind == "formula":

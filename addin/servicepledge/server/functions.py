@@ -1,0 +1,72 @@
+"""The SP_ worksheet functions as xlwings Server serves them (project/custom_functions imports this).
+
+Same functions, same help texts as servicepledge.excel.functions (xlwings Lite and classic xlwings
+use that module directly). What changes on the server:
+
+- each call runs in a worker thread (`offload`), so one long call does not hold up other users;
+- role: a signed-in user needs the `manager` role (SERVICEPLEDGE_ROLE_MANAGER) to call them; without
+  it the cell shows xlwings' "Access Denied ... missing the following roles: manager";
+- results that cannot depend on the clock are remembered per user (`offload.CACHE`);
+- SP_CHART returns its chart as an in-cell picture (an Excel WebImage value holding the PNG).
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import inspect
+import os
+
+from ..excel import cells
+from ..excel import functions as _F
+from . import offload, settings
+
+ROLE = os.environ.get("SERVICEPLEDGE_ROLE_MANAGER", "manager")
+NAMES = list(_F.__all__)
+__all__ = NAMES
+
+
+def _picture(fig, kind) -> list[list]:
+    """A matplotlib Figure as Excel's in-cell picture value (Office.js WebImage, PNG as a data URL)."""
+    from .. import charts
+    png = charts.png_bytes(fig)
+    fig.clear()                        # the figure's artists go now, not whenever the GC gets to them
+    return [[{"type": "WebImage", "address": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+              "altText": f"servicepledge chart: {kind}"}]]
+
+
+def _call(fn, args: tuple, kwargs: dict):
+    """The SP_ function in a worker thread; a figure becomes a picture; never a traceback."""
+    try:
+        out = fn(*args, **kwargs)
+        if hasattr(out, "savefig"):
+            out = _picture(out, args[0] if args else "")
+        return out
+    except Exception as e:           # guard already turns input problems into #SP! texts
+        return cells.fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
+
+
+def _served(fn):
+    params = list(inspect.signature(fn).parameters)
+
+    @functools.wraps(fn)
+    async def served(*args, **kwargs):
+        if kwargs or not offload.cacheable(params, args):
+            return await offload.run(_call, fn, args, kwargs)
+        user = offload.current_user_id()
+        k = await offload.run(offload.key, user, fn.__name__, args)
+        hit = offload.CACHE.get(k)
+        if hit is not None:
+            return hit[0]
+        out = await offload.run(_call, fn, args, kwargs)
+        if not (isinstance(out, str) and out.startswith(cells.PREFIX)):      # problems are re-checked
+            offload.CACHE.put(k, out, len(repr(out)))
+        return out
+
+    served.__xlfunc__ = copy.deepcopy(fn.__xlfunc__)
+    served.__xlfunc__["required_roles"] = [ROLE] if settings.roles_enforced() else None
+    return served
+
+
+for _name in NAMES:
+    globals()[_name] = _served(getattr(_F, _name))

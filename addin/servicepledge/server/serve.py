@@ -1,0 +1,62 @@
+"""`servicepledge serve`: start the team server (xlwings Server) on this machine for trying it out.
+
+    servicepledge serve                       # http://127.0.0.1:8000, 2 workers, sign-in on
+    servicepledge serve --anonymous           # one person's own machine: no sign-in (loopback only)
+
+On first start it creates a users file (SERVICEPLEDGE_USERS_FILE, default ~/.servicepledge/users.json)
+with one local user holding both roles, and prints that user's token once. Production: docs/SERVER.md.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def add_parser(sub) -> None:
+    s = sub.add_parser("serve", help="start the xlwings Server for a team (local trial; see docs/SERVER.md)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    s.add_argument("--users", help="users file (default: SERVICEPLEDGE_USERS_FILE or ~/.servicepledge/users.json)")
+    s.add_argument("--anonymous", action="store_true", help="no sign-in: only on 127.0.0.1, for one person")
+    s.set_defaults(fn=run)
+
+
+def run(a) -> int:
+    try:
+        import uvicorn  # noqa: F401
+        import xlwings_server  # noqa: F401
+    except ImportError:
+        print("servicepledge: the server needs xlwings Server: pip install 'servicepledge[server]' "
+              "(or pip install xlwings-server)", file=sys.stderr)
+        return 2
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        print("servicepledge: set XLWINGS_LICENSE_KEY (xlwings Server is paid for use inside a company; "
+              "XLWINGS_LICENSE_KEY=noncommercial only for non-commercial use, see docs/SERVER.md)", file=sys.stderr)
+        return 2
+    if a.anonymous:
+        if a.host not in LOOPBACK:
+            print("servicepledge: --anonymous only on 127.0.0.1 (anyone reaching the server would see the data)",
+                  file=sys.stderr)
+            return 2
+        os.environ["SERVICEPLEDGE_ALLOW_ANONYMOUS"] = "1"
+        os.environ["XLWINGS_AUTH_PROVIDERS"] = "[]"
+    else:
+        from .tokens import add_user, load_users
+        users = Path(a.users or os.environ.get("SERVICEPLEDGE_USERS_FILE") or Path.home() / ".servicepledge" / "users.json")
+        os.environ["SERVICEPLEDGE_USERS_FILE"] = str(users)
+        if not load_users(users):
+            token = add_user(users, "local", "local user", ["manager", "finance"])
+            print(f"servicepledge: created {users} with one user (roles manager, finance).\n"
+                  f"  token (shown once; paste it into the task pane): {token}\n"
+                  f"  more users: python -m servicepledge.server.tokens add NAME --roles manager")
+    if a.host not in LOOPBACK and not os.environ.get("SERVICEPLEDGE_ALLOWED_HOSTS") \
+            and not os.environ.get("XLWINGS_HOSTNAME"):
+        os.environ["SERVICEPLEDGE_ALLOWED_HOSTS"] = a.host
+    import uvicorn
+    print(f"servicepledge: xlwings Server on http://{a.host}:{a.port} (manifest: /manifest)", flush=True)
+    uvicorn.run("servicepledge.server.asgi:app", host=a.host, port=a.port, workers=a.workers, log_level="info")
+    return 0

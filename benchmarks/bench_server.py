@@ -1,0 +1,142 @@
+"""Load benchmark of the servicepledge server (loopback only, bounded; not a test: nothing is asserted).
+
+    python benchmarks/bench_server.py                       # the xlwings Server app, 2 workers
+    python benchmarks/bench_server.py --workers 1 --no-cache
+    python benchmarks/bench_server.py --old /tmp/oldapp     # the former hand-made app (its folder)
+
+Starts the server on 127.0.0.1 (a free port), then:
+1. one SP_KPIS call with the sample's tables (the reference result, and its time alone);
+2. CLIENTS concurrent clients x CALLS SP_KPIS calls each (default 20 x 20), as the add-in sends them:
+   requests/s, p50/p95 latency, errors, and whether every result equals the reference;
+3. with --long ROWS: SP_HOURS over ROWS rows in the background while the metadata URL is fetched
+   every 0.25 s: the worst delay of those fetches.
+Goal (issue 15): p95 under 1 s and >= 10 requests/s on a 2-core machine; metadata delay under 0.2 s.
+Each client signs in as its own user (20 tokens), so the per-user result cache cannot share results
+between clients; --no-cache turns the cache off (SERVICEPLEDGE_CACHE_MB=0).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "addin"))
+
+import httpx  # noqa: E402
+import server_helpers as H  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--calls", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--old", default=None, help="folder of the former app.py (hand-made FastAPI app)")
+    ap.add_argument("--long", type=int, default=0, help="rows of the background SP_HOURS call (0 = skip)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
+    a = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="sp_bench_"))
+    from servicepledge.server.tokens import add_user
+    tokens = [add_user(tmp / "users.json", f"u{i}", f"user {i}", ["manager"]) for i in range(a.clients)]
+    env = {"SERVICEPLEDGE_USERS_FILE": str(tmp / "users.json"), "SERVICEPLEDGE_CACHE_MB": "0" if a.no_cache else "64"}
+    if a.old:
+        proc, base = H.start(env, workers=a.workers, app="app:app", app_dir=a.old)
+    else:
+        proc, base = H.start(env, workers=a.workers)
+    url = base + "/xlwings/custom-functions-call"
+    body = H.kpis_body()
+    try:
+        def post(client, token):
+            return client.post(url, content=body, headers={"Content-Type": "application/json",
+                                                           "Authorization": token}, timeout=a.timeout)
+
+        with httpx.Client() as c:
+            t = time.perf_counter()
+            ref = post(c, tokens[0])
+            alone = time.perf_counter() - t
+        ref.raise_for_status()
+        ref_json = ref.json()
+        lat, errors, diffs = [], [], 0
+        lock = threading.Lock()
+
+        def client(i):
+            nonlocal diffs
+            with httpx.Client() as c:
+                for _ in range(a.calls):
+                    t0 = time.perf_counter()
+                    try:
+                        r = post(c, tokens[i])
+                        ok = r.status_code == 200
+                        same = ok and r.json() == ref_json
+                    except httpx.HTTPError as e:
+                        ok, same, r = False, False, e
+                    dt = time.perf_counter() - t0
+                    with lock:
+                        lat.append(dt)
+                        if not ok:
+                            errors.append(getattr(r, "status_code", str(r)))
+                        elif not same:
+                            diffs += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - t0
+        lat.sort()
+        out = {"app": "old hand-made FastAPI" if a.old else "xlwings Server (servicepledge.server.asgi)",
+               "workers": a.workers, "cache": not a.no_cache, "single_call_s": round(alone, 3),
+               "requests": len(lat), "wall_s": round(wall, 2), "requests_per_s": round(len(lat) / wall, 2),
+               "p50_s": round(statistics.median(lat), 3), "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3),
+               "errors": len(errors), "error_codes": sorted(set(map(str, errors)))[:5],
+               "results_differing_from_single_call": diffs}
+        if a.long:
+            out.update(long_call(base, url, tokens[0], a.long, a.timeout))
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    finally:
+        H.stop(proc)
+    return 0
+
+
+def long_call(base, url, token, rows, timeout) -> dict:
+    """SP_HOURS over `rows` rows in the background; the worst delay of metadata fetches meanwhile."""
+    start = [[46300.0 + i / 1000.0] for i in range(rows)]
+    end = [[46300.5 + i / 1000.0] for i in range(rows)]
+    body = json.dumps(H.call_data("SP_HOURS", [start, end, None])).encode()
+    done = {}
+
+    def bg():
+        t = time.perf_counter()
+        r = httpx.post(url, content=body, headers={"Content-Type": "application/json", "Authorization": token},
+                       timeout=timeout)
+        done["s"], done["status"] = time.perf_counter() - t, r.status_code
+
+    th = threading.Thread(target=bg)
+    th.start()
+    time.sleep(0.5)
+    worst, n = 0.0, 0
+    with httpx.Client() as c:
+        while th.is_alive() and n < 400:
+            t = time.perf_counter()
+            c.get(base + "/xlwings/custom-functions-meta", timeout=timeout)
+            worst = max(worst, time.perf_counter() - t)
+            n += 1
+            time.sleep(0.25)
+    th.join(timeout)
+    return {"long_rows": rows, "long_call_s": round(done.get("s", float("nan")), 2),
+            "long_status": done.get("status"), "metadata_fetches": n, "metadata_worst_s": round(worst, 3)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
