@@ -12,10 +12,9 @@ import numpy as np
 
 from . import scan
 from .headers import column_letter
-from .outside import Box, Outside
+from .outside import MAX_BESIDE, Box, Outside
 from .tables import InputError
 
-MAX_BESIDE = 20          # columns beside a Table reported one by one; further ones are "far"
 MAX_LISTED = 20          # far cells listed one by one in the data issues
 
 
@@ -54,11 +53,13 @@ def around(ext: scan.Extent, box: Box, others, ref: Box):
     filled = set(np.unique(c[in_rows]).tolist())
     beside = []
     for step, start in ((1, ref.right + 1), (-1, ref.left - 1)):
-        col, k = start, 0
-        while col in filled and k < MAX_BESIDE:
+        col = start
+        while col in filled:
             beside.append(col)
-            col, k = col + step, k + 1
-    out.cols_beside = [(col, "") for col in sorted(beside)]
+            col += step
+    beside.sort(key=lambda x: abs(x - (ref.left + ref.right) / 2))       # nearest first, as outside.find
+    out.more_beside = max(0, len(beside) - MAX_BESIDE)
+    out.cols_beside = [(col, "") for col in sorted(beside[:MAX_BESIDE])]
     near = below | (in_rows & np.isin(c, beside))
     far = ~mine & ~near
     return out, (r[far], c[far])

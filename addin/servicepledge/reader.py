@@ -147,7 +147,7 @@ class _Grids:
             box = bounded.clip(tp, ext, self.path.name)
             cells = self._cells(tp.sheet, box, False)
             self.outside[name], far = bounded.around(ext, box, others, tp.box)
-            self.far[name] = (f"表格 {name}", f"the Table {name}", far)
+            self.far[name] = (f"表格 {name} ", f"the Table {name}", far)
             heads = [c for c, _ in self.outside[name].cols_beside]
             if heads:
                 row = self._cells(tp.sheet, Box(box.top, min(heads), box.top, max(heads)), False)[0]
