@@ -25,7 +25,7 @@ def small_workbook(path: Path, rows: int = 2, ref: str | None = None, table: boo
     ws.title = "服务工单"
     ws.append(["工单编号", "受理时间", "首次响应时间"])
     for i in range(rows):
-        ws.append([f"T{i + 1}", dt.datetime(2026, 10, 5, 9), dt.datetime(2026, 10, 5, 9 + i + 1)])
+        ws.append([f"T{i + 1}", dt.datetime(2026, 10, 5, 9), dt.datetime(2026, 10, 5, 9) + dt.timedelta(hours=i + 1)])
     if table:
         ws.add_table(Table(displayName="Tickets", ref=ref or f"A1:C{rows + 1}"))
     wb.save(path)
