@@ -104,6 +104,8 @@ class _Grids:
                 grid = None
             if grid is not None:
                 width = box.right - box.left + 1
+                if box.left == 1 and (not grid or len(grid[0]) == width):   # the whole width: no copy
+                    return grid[box.top - 1:box.bottom]
                 out = [list(r[box.left - 1:box.right]) for r in grid[box.top - 1:box.bottom]]
                 return [r + [None] * (width - len(r)) if len(r) < width else r for r in out]
         return self._openpyxl_cells(sheet, box)
