@@ -227,3 +227,20 @@ def test_readers_agree_on_the_sample():
     assert fast["ids"] == slow["ids"] and len(fast["ids"]) > 100
     assert fast["responded"] == slow["responded"]
     assert fast["issues"] == slow["issues"]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_text_nan_is_not_a_non_finite_number(ok, tmp_path, reader):
+    # a formula result or text saying "nan" is text, not the number nan: read as the ticket id
+    p = F.cell_value(ok, tmp_path / "nan.xlsx", '<c r="A2" t="inlineStr"><is><t>T1</t></is></c>',
+                     '<c r="A2" t="str"><f>"nan"</f><v>nan</v></c>')
+    out = read(p, reader)
+    assert out["ids"][1:] == ["T2"] and "error" not in out
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_cells_without_a_reference_are_refused(ok, tmp_path, reader):
+    # the scan cannot place a cell without r="…" (Excel always writes it): refuse rather than guess
+    out = read(F.cell_value(ok, tmp_path / "norefs.xlsx", '<c r="A2" t="inlineStr">', '<c t="inlineStr">'), reader)
+    assert out["error"] == ("norefs.xlsx: the workbook is damaged (xl/worksheets/sheet1.xml: 1 cell without a cell "
+                            "reference); open it in Excel and save it again")

@@ -33,7 +33,9 @@ CHUNK = 1 << 20
 
 _CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"[^>]*?(/?)>')
 _QUICK = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"')
-_NONFINITE = re.compile(rb'<v>\s*[-+]?[iInN]')
+_NONFINITE = re.compile(rb'<v>\s*[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])\s*</v>')
+_UNPLACED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:\s(?![^>]*\br=)[^>]*)?(?<!/)>')     # a cell without r="…"
+_TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|e|b)"')
 _SST = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>')
 _UNIQUE = re.compile(rb'\buniqueCount="\s*(\d+)')
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
@@ -233,7 +235,7 @@ class Layout:
 
     def _scan(self, part: str, exact: bool) -> Extent:
         bottom = right = n = 0
-        rows, cols, nonfinite, irregular = [], [], None, exact
+        rows, cols, nonfinite, irregular, unplaced = [], [], None, exact, 0
         for buf in self._chunks(part):
             if not irregular:
                 found = _QUICK.findall(buf)
@@ -244,22 +246,38 @@ class Layout:
                     bottom, right = max(bottom, int(r.max())), max(right, int(c.max()))
                     n += buf.count(b"</c>")
             if irregular:
+                unplaced += len(_UNPLACED.findall(buf))
                 found = _CELL.findall(buf)
                 if found:
                     letters, digits, empty = zip(*found)
                     keep = np.array(empty, dtype="S1") != b"/"
                     rows.append(np.array(digits, dtype="S7").astype(np.int64)[keep])
                     cols.append(_cols_to_numbers(list(letters))[keep])
-            if nonfinite is None and (m := _NONFINITE.search(buf)):
-                prev = list(_CELL.finditer(buf, 0, m.start()))
-                nonfinite = (prev[-1][1] + prev[-1][2]).decode().upper() if prev else "?"
+            if nonfinite is None:
+                nonfinite = _nonfinite(buf)
         if not irregular:
             return Extent(bottom, right, n, nonfinite)
         if not exact:
             return self._scan(part, exact=True)
+        if unplaced:
+            raise InputError(f"{self.name}: the workbook is damaged ({part}: {unplaced} "
+                             f"cell{'s' if unplaced > 1 else ''} without a cell reference); "
+                             f"open it in Excel and save it again")
         r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
         c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
         return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)
+
+
+def _nonfinite(buf: bytes) -> str | None:
+    """The first number cell of `buf` holding inf or nan (a text cell saying 'nan' is fine)."""
+    for m in _NONFINITE.finditer(buf):
+        start = max(buf.rfind(b"<c ", 0, m.start()), buf.rfind(b"<c>", 0, m.start()))
+        tag = buf[start:buf.find(b">", start) + 1] if start >= 0 else b""
+        if _TEXT_TYPE.search(tag):
+            continue
+        ref = _CELL.match(tag)
+        return (ref[1] + ref[2]).decode().upper() if ref else "?"
+    return None
 
 
 def _short(e: BaseException) -> str:
