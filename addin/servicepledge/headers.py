@@ -89,6 +89,9 @@ def spelled(c: Column) -> str:
     return f"{c.aliases[0]} ({c.name})" if c.aliases else c.name
 
 
+MAX_WARNED = 20      # columns warned about one by one; the rest in one warning
+
+
 def column_letter(n: int) -> str:
     """1 -> A, 27 -> AA."""
     s = ""
@@ -105,7 +108,7 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
     as written} for the near misses (so a missing-column warning is not repeated)."""
     used = set(found.values())
     absent = [c for c in t.columns if c.name not in found]
-    near, extra = {}, []
+    near, extra, unnamed = {}, [], []
     for i, h in enumerate(header):
         if i in used:
             continue
@@ -114,9 +117,11 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                 letter = column_letter(first_col + i)
                 issues.add(t.name, header_row, letter, f"column {letter} has values but no header: not read "
                                                        f"(give it one of the {t.name} column names)")
-                issues.warn("unnamed_column", t.name, letter,
-                            f"{t.zh}：第 {letter} 列有数据但没有列名，未读取",
-                            f"{t.name}: column {letter} holds values but has no header; it is not read")
+                unnamed.append(letter)
+                if len(unnamed) <= MAX_WARNED:   # a row filled to column XFD: one warning per column at most 20
+                    issues.warn("unnamed_column", t.name, letter,
+                                f"{t.zh}：第 {letter} 列有数据但没有列名，未读取",
+                                f"{t.name}: column {letter} holds values but has no header; it is not read")
             continue
         key = header_key(h)
         if key in TEMPLATE_EXTRA.get(t.name, ()):
@@ -154,6 +159,12 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                     f"{t.name}: column{'s' if len(extra) > 1 else ''} {en_list} "
                     f"{'are' if len(extra) > 1 else 'is'} not used by the report (nothing to do if "
                     f"{'they are' if len(extra) > 1 else 'it is'} your own)")
+    if len(unnamed) > MAX_WARNED:
+        more = len(unnamed) - MAX_WARNED
+        issues.warn("unnamed_column", t.name, None,
+                    f"{t.zh}：另有 {more} 列（{unnamed[MAX_WARNED]}–{unnamed[-1]} 之间）有数据但没有列名，未读取",
+                    f"{t.name}: {more} more columns (between {unnamed[MAX_WARNED]} and {unnamed[-1]}) hold values "
+                    f"but have no header; they are not read")
     return near
 
 

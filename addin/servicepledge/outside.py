@@ -20,6 +20,8 @@ import pandas as pd
 from . import coerce
 from .headers import column_letter
 
+MAX_BESIDE = 20      # columns beside a Table reported one by one; the rest in one issue and one warning
+
 
 @dataclass
 class Box:
@@ -39,9 +41,10 @@ class Outside:
     box: Box
     rows_below: list = field(default_factory=list)    # Excel rows under the Table holding a value
     cols_beside: list = field(default_factory=list)   # (Excel column number, its text in the header row)
+    more_beside: int = 0                              # further columns beside, beyond MAX_BESIDE
 
     def __bool__(self):
-        return bool(self.rows_below or self.cols_beside)
+        return bool(self.rows_below or self.cols_beside or self.more_beside)
 
 
 def _filled(grid: list, origin_row: int, origin_col: int, others: list) -> pd.DataFrame:
@@ -75,7 +78,9 @@ def find(grid: list, box: Box, origin_row: int = 1, origin_col: int = 1, others=
         while c in beside.index and bool(beside[c]):
             out.cols_beside.append(c)
             c += step
-    out.cols_beside.sort()
+    out.cols_beside.sort(key=lambda c: abs(c - (box.left + box.right) / 2))   # nearest first
+    out.more_beside = max(0, len(out.cols_beside) - MAX_BESIDE)
+    out.cols_beside = sorted(out.cols_beside[:MAX_BESIDE])
     row = grid[box.top - origin_row] if 0 <= box.top - origin_row < len(grid) else []
     for c in out.cols_beside:
         i = c - origin_col
@@ -126,3 +131,11 @@ def report(table: str, excel_name: str, out: Outside, issues) -> None:
                     f"表格 {excel_name}（{b.ref}）旁边的第 {letter} 列{name_zh}有数据但不在表格内，未读取：如属本表，{fix_zh}",
                     f"Table {excel_name} ({b.ref}): column {letter}{name_en} beside it holds data outside the "
                     f"Table and is not read; if it belongs to the table, {fix_en}")
+    if out.more_beside:
+        m = out.more_beside
+        issues.add(table, b.top, None, f"{m} more columns beside the Table {excel_name} ({b.ref}) hold data but "
+                                       f"are outside the Table: not read")
+        issues.warn("column_beside_table", table, None,
+                    f"表格 {excel_name}（{b.ref}）旁边另有 {m} 列有数据但不在表格内，未读取：如属本表，{fix_zh}",
+                    f"Table {excel_name} ({b.ref}): {m} more columns beside it hold data outside the Table and "
+                    f"are not read; if they belong to the table, {fix_en}")

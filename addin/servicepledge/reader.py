@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import tables as T
 from .outside import Box, Outside, find, report as report_outside
+from . import bounded, scan
 from .safety import check_workbook_file
 from .schema import TABLES, table_for_name
 
@@ -51,69 +52,127 @@ def _date1904(path) -> bool:
 
 
 class _Grids:
-    """Raw grids of a file: Excel Tables and sheets, by name."""
+    """Raw grids of a file: Excel Tables and sheets, by name.
+
+    The workbook's own parts say which sheets and Tables there are and where each sheet's values lie
+    (`scan.Layout`); a reader is asked only for a box in proportion to the values it holds. Fast path:
+    python-calamine, for sheets in proportion; otherwise openpyxl in read-only mode, bounded to the box
+    to read. A python-calamine panic (a BaseException) falls back to openpyxl."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.outside, self.first_col = {}, {}
+        self.outside, self.first_col, self.far = {}, {}, {}
+        self.layout = scan.Layout(path)
         try:
             import python_calamine as pc
         except ImportError:  # Pyodide / minimal installs
             pc = None
-        self._pc = pc
-        if pc:
-            self.wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
-            self.table_names = list(self.wb.table_names)
-            self.sheet_names = list(self.wb.sheet_names)
-        else:
-            import openpyxl
-            self.wb = openpyxl.load_workbook(path, data_only=True)
-            self.table_names = [t for ws in self.wb.worksheets for t in ws.tables]
-            self.sheet_names = list(self.wb.sheetnames)
+        self._pc, self.wb, self._op = None, None, None
+        if pc and self.layout.shared_strings_ok:
+            try:
+                self.wb = pc.CalamineWorkbook.from_path(str(path))
+                self._pc = pc
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:      # pyo3 PanicException or a calamine error: openpyxl decides
+                self.wb = None
+        self.table_names = list(self.layout.tables)
+        self.sheet_names = list(self.layout.sheets)
 
+    def close(self) -> None:
+        if self._op is not None:
+            self._op.close()
+
+    # --- cells -------------------------------------------------------------------------------------
+    def _extent(self, sheet: str) -> scan.Extent:
+        e = self.layout.extent(sheet)
+        if not e.sane():
+            e = self.layout.extent(sheet, exact=True)
+        if e.nonfinite:
+            raise T.InputError(f"{self.path.name}: sheet {sheet}, cell {e.nonfinite} holds a number that is not "
+                               f"finite (inf or nan); type a real value or clear the cell and save again")
+        return e
+
+    def _cells(self, sheet: str, box: Box, use_fast: bool) -> list:
+        """Values of `box` on `sheet`, a list of rows (absolute: row box.top first)."""
+        if use_fast and self._pc:
+            try:
+                grid = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:      # a panic (e.g. a date cell out of range): openpyxl reads it
+                grid = None
+            if grid is not None:
+                width = box.right - box.left + 1
+                if box.left == 1 and (not grid or len(grid[0]) == width):   # the whole width: no copy
+                    return grid[box.top - 1:box.bottom]
+                out = [list(r[box.left - 1:box.right]) for r in grid[box.top - 1:box.bottom]]
+                return [r + [None] * (width - len(r)) if len(r) < width else r for r in out]
+        return self._openpyxl_cells(sheet, box)
+
+    def _openpyxl_cells(self, sheet: str, box: Box) -> list:
+        import openpyxl
+        if self._op is None:
+            self._op = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        ws = self._op[sheet]
+        try:
+            return [list(r) for r in ws.iter_rows(min_row=box.top, max_row=box.bottom, min_col=box.left,
+                                                   max_col=box.right, values_only=True)]
+        except (OverflowError, ValueError) as e:
+            raise T.InputError(f"{self.path.name}: sheet {sheet} holds a number that is not a valid date or "
+                               f"number ({scan._short(e)}); correct the cell and save again") from None
+
+    # --- tables ------------------------------------------------------------------------------------
     def table(self, name: str):
         """(header, rows, first Excel row of data, source) of an Excel Table.
 
         What lies just outside the Table (rows below, columns beside) is kept in `self.outside[name]`
-        and `self.first_col[name]` is the Excel column of its first header."""
-        if self._pc:
-            t = self.wb.get_table_by_name(name)
-            box = Box(t.start[0], t.start[1] + 1, t.end[0] + 1, t.end[1] + 1)
-            self.first_col[name] = box.left
-            self.outside[name] = self._outside_pc(t, box)
-            return list(t.columns), t.to_python(), t.start[0] + 1, f"Table {name} (sheet {t.sheet})"
-        for ws in self.wb.worksheets:
-            if name in ws.tables:
-                ref = ws.tables[name].ref
-                cells = [[c.value for c in row] for row in ws[ref]]
-                first = ws[ref][0][0].row + 1
-                box = _box(ref)
-                self.first_col[name] = box.left
-                self.outside[name] = Outside(box)
-                if ws.max_row > box.bottom or ws.max_column > box.right or box.left > 1:
-                    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-                    others = [_box(t.ref) for t in ws.tables.values() if t.displayName != name]
-                    self.outside[name] = find(grid, box, 1, 1, others)
-                return cells[0], cells[1:], first, f"Table {name} (sheet {ws.title})"
-        raise KeyError(name)
-
-    def _outside_pc(self, t, box: Box) -> Outside:
-        s = self.wb.get_sheet_by_name(t.sheet)
-        if s.end[0] + 1 <= box.bottom and s.end[1] + 1 <= box.right and s.start[1] + 1 >= box.left:
-            return Outside(box)          # the sheet's cells end with the Table: nothing outside
-        others = []
-        for n in self.table_names:
-            o = self.wb.get_table_by_name(n)
-            if n != t.name and o.sheet == t.sheet:
-                others.append(Box(o.start[0], o.start[1] + 1, o.end[0] + 1, o.end[1] + 1))
-        return find(s.to_python(skip_empty_area=False), box, 1, 1, others)
+        and `self.first_col[name]` is the Excel column of its first header; stray cells far from it on
+        a sheet out of all proportion are kept in `self.far[name]` (not read)."""
+        tp = self.layout.tables[name]
+        source = f"Table {name} (sheet {tp.sheet})"
+        if tp.box is None:
+            raise T.InputError(f"{self.path.name}: Excel Table {name} (sheet {tp.sheet}) has an unusable range "
+                               f"'{tp.ref[:40]}'; select the table and use Table Design → Resize Table, then save")
+        ext = self._extent(tp.sheet)
+        others = [t.box for t in self.layout.tables.values() if t.sheet == tp.sheet and t.name != name and t.box]
+        self.first_col[name] = tp.box.left
+        if ext.sane():
+            b = tp.box     # cut to the sheet's values: a range to row 1048576 reads no empty rows
+            box = Box(b.top, b.left, min(b.bottom, max(ext.bottom, b.top)), min(b.right, max(ext.right, b.left)))
+            grid = self._cells(tp.sheet, Box(1, 1, max(ext.bottom, box.bottom), max(ext.right, box.right)), True)
+            cells = [r[box.left - 1:box.right] for r in grid[box.top - 1:box.bottom]]
+            self.outside[name] = Outside(b)
+            if ext.bottom > b.bottom or ext.right > b.right or b.left > 1:
+                self.outside[name] = find(grid, b, 1, 1, others)
+        else:
+            box = bounded.clip(tp, ext, self.path.name)
+            cells = self._cells(tp.sheet, box, False)
+            self.outside[name], far = bounded.around(ext, box, others, tp.box)
+            self.far[name] = (f"表格 {name} ", f"the Table {name}", far)
+            heads = [c for c, _ in self.outside[name].cols_beside]
+            if heads:
+                row = self._cells(tp.sheet, Box(box.top, min(heads), box.top, max(heads)), False)[0]
+                self.outside[name].cols_beside = [(c, "" if row[c - min(heads)] is None else
+                                                   str(row[c - min(heads)]).strip()) for c in heads]
+        width = box.right - box.left + 1
+        cells = [list(r) + [None] * (width - len(r)) for r in cells] or [[None] * width]
+        names = tp.columns[:width]
+        header = names if len(names) == width and all(names) else cells[0]
+        return list(header), cells[1:], box.top + 1, source
 
     def sheet(self, name: str):
         """(header, rows, first Excel row of data, source) of a sheet with its header in row 1."""
-        if self._pc:
-            grid = self.wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        ext = self._extent(name)
+        if ext.n == 0:
+            return [], [], 2, f"sheet {name}"
+        if ext.sane():
+            grid = self._cells(name, Box(1, 1, ext.bottom, ext.right), True)
         else:
-            grid = [list(r) for r in self.wb[name].iter_rows(values_only=True)]
+            box = bounded.sheet_box(ext, name, self.path.name)
+            grid = self._cells(name, box, False)
+            self.far[name] = (f"工作表 {name} 的表格（{box.ref}）", f"the table on sheet {name} ({box.ref})",
+                              bounded.far_cells(ext, [box]))
         if not grid:
             return [], [], 2, f"sheet {name}"
         return list(grid[0]), grid[1:], 2, f"sheet {name}"
@@ -126,8 +185,18 @@ def read_workbook(path, progress=None) -> Workbook:
     date1904 = _date1904(path)
     try:
         grids = _Grids(path)
+    except T.InputError:
+        raise
     except Exception as e:   # corrupt workbook: one readable line
-        raise T.InputError(f"{path.name}: cannot be read as an Excel workbook ({type(e).__name__}: {e})") from None
+        raise T.InputError(f"{path.name}: cannot be read as an Excel workbook ({scan._short(e)}); "
+                           f"open it in Excel and save it again") from None
+    try:
+        return _read(path, grids, date1904, progress)
+    finally:
+        grids.close()
+
+
+def _read(path: Path, grids: _Grids, date1904: bool, progress) -> Workbook:
     issues = T.Issues()
     loaded, found = {}, {}
     by_table = {}
@@ -151,13 +220,18 @@ def read_workbook(path, progress=None) -> Workbook:
         kind, n = by_table[name]
         try:
             header, rows, first, source = grids.table(n) if kind == "table" else grids.sheet(n)
+        except T.InputError:
+            raise
         except Exception as e:
-            raise T.InputError(f"{path.name}: {kind} '{n}' cannot be read ({type(e).__name__}: {e})") from None
+            raise T.InputError(f"{path.name}: {kind} '{n}' cannot be read ({scan._short(e)}); "
+                               f"open it in Excel and save it again") from None
         # calamine reports empty cells as ''; trailing empty rows of a sheet are trimmed by load()
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=date1904,
                               source=f"{path.name}, {source}", issues=issues, first_col=grids.first_col.get(n, 1))
         if kind == "table":
             report_outside(name, n, grids.outside.get(n) or Outside(Box(0, 0, 0, 0)), issues)
+        if grids.far.get(n):
+            bounded.report_far(name, *grids.far[n], issues)
         found[name] = source
     return Workbook(loaded, issues, str(path), sha256_of(path), date1904, found)
 

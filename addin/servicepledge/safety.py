@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.parsers.expat
 import zipfile
+import zlib
 from pathlib import Path
 
 from .tables import InputError
@@ -50,18 +51,23 @@ def check_workbook_file(path: Path) -> None:
             if "xl/workbook.xml" not in z.namelist():
                 raise InputError(f"{name}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
             for i in infos:
-                if i.filename.endswith((".xml", ".rels")) and _declares_doctype(z, i):
+                if i.filename.endswith((".xml", ".rels")) and _declares_doctype(z, i, name):
                     raise InputError(f"{name}: refused: part {i.filename} declares a DOCTYPE or XML entities "
                                      f"(a known attack on XML readers, e.g. 'billion laughs')")
-    except zipfile.BadZipFile as e:
-        raise InputError(f"{name}: the workbook is damaged ({e}); open it in Excel and save it again") from None
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError,
+            UnicodeError, LookupError) as e:
+        # a broken deflate stream, a bad CRC, a part declaring an encoding expat cannot read (UTF-16 …)
+        text = " ".join(str(e).split())[:120] or type(e).__name__
+        raise InputError(f"{name}: the workbook is damaged ({text}); open it in Excel and save it again") from None
 
 
 class _Stop(Exception):
     pass
 
 
-def _declares_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+def _declares_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str = "") -> bool:
     """True when the part's prolog has a DOCTYPE (entities can only be declared there).
 
     expat reads the prolog only: we stop at the root element, so nothing is expanded and a
@@ -87,6 +93,9 @@ def _declares_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         return bool(s.args[0])
     except xml.parsers.expat.ExpatError:
         return False    # not well-formed: the reader reports it as a damaged workbook
+    except (ValueError, LookupError):    # "multi-byte encodings are not supported" (GBK, Shift_JIS …)
+        raise InputError(f"{name}: the workbook is damaged (part {info.filename} declares a text encoding "
+                         f"other than UTF-8); open it in Excel and save it again") from None
     return False
 
 

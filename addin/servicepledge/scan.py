@@ -1,0 +1,285 @@
+"""Look at a workbook's parts before any reader allocates memory for them.
+
+A reader allocates a grid as large as the box from A1 to the last cell that holds a value: one value
+typed at XFD1048576 asks for 17 billion cells, and python-calamine then aborts the whole process.
+So before reading we stream each sheet's XML once, in bounded chunks, and note where the cells that
+hold a value are (their row and column numbers, nothing else). The reader then asks for no more than
+the data present: a sheet whose box is out of all proportion to its values is read around (only the
+table's own cells and what lies next to it) and the stray cells are reported as data issues.
+
+We also read the workbook's list of sheets and Excel Tables from its own small parts (names, ranges,
+column names), so an odd Table range (a single cell, inverted, header only) never reaches a reader
+that cannot handle it, and we check the shared-strings count against the part's size (a reader
+reserves memory for the declared count before reading a single string).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .outside import Box
+from .tables import InputError
+
+MAX_ROW, MAX_COL = 1_048_576, 16_384          # Excel's sheet size
+LIMIT_CELLS = 1_000_000                      # a box this large is always fine to allocate …
+DENSITY = 4                                  # … a larger one only when 1 in 4 of its cells holds a value
+MAX_META = 16 * 1024**2                      # workbook.xml, .rels and table parts are a few KB
+CHUNK = 1 << 20
+
+_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"[^>]*?(/?)>')
+_QUICK = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"')
+_NONFINITE = re.compile(rb'<v>\s*[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])\s*</v>')
+_UNPLACED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:\s(?![^>]*\br=)[^>]*)?(?<!/)>')     # a cell without r="…"
+_TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|e|b)"')
+_SST = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>')
+_UNIQUE = re.compile(rb'\buniqueCount="\s*(\d+)')
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def parse_ref(ref: str) -> Box | None:
+    """'B2:D9' -> Box(2, 2, 9, 4); an inverted range is put the right way round; None when unusable."""
+    m = _REF.match((ref or "").strip())
+    if not m:
+        return None
+    c1, r1 = col_number(m[1]), int(m[2])
+    c2, r2 = (col_number(m[3]), int(m[4])) if m[3] else (c1, r1)
+    box = Box(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+    if box.top < 1 or box.left < 1 or box.bottom > MAX_ROW or box.right > MAX_COL:
+        return None
+    return box
+
+
+@dataclass
+class TablePart:
+    """An Excel Table as its part declares it."""
+    name: str
+    sheet: str
+    ref: str
+    box: Box | None
+    columns: list = field(default_factory=list)
+
+
+@dataclass
+class Extent:
+    """Where the cells that hold a value are on one sheet (1-based Excel row and column numbers).
+
+    `bottom`, `right` and `n` come from a quick pass (a cell with formatting but no value may count:
+    the box is never under-estimated); `rows`/`cols` from an exact pass, made only when needed."""
+    bottom: int
+    right: int
+    n: int
+    nonfinite: str | None = None        # first cell holding inf/nan (no reader can type it)
+    rows: np.ndarray | None = None
+    cols: np.ndarray | None = None
+
+    def sane(self) -> bool:
+        """The grid from A1 to the last value is in proportion to the values it holds."""
+        return fits(self.bottom * self.right, self.n)
+
+    def inside(self, box: Box) -> np.ndarray:
+        return (self.rows >= box.top) & (self.rows <= box.bottom) & (self.cols >= box.left) & (self.cols <= box.right)
+
+
+def fits(area: int, values: int) -> bool:
+    return area <= max(LIMIT_CELLS, DENSITY * values)
+
+
+def _cols_to_numbers(letters: list) -> np.ndarray:
+    a = np.array(letters, dtype="S3").view(np.uint8).reshape(-1, 3).astype(np.int32)
+    a = np.where(a >= 97, a - 32, a)                     # lower case
+    n = np.zeros(len(a), dtype=np.int32)
+    for i in range(3):
+        d = a[:, i]
+        n = np.where(d > 0, n * 26 + d - 64, n)
+    return n
+
+
+def _refs_to_numbers(refs: list) -> tuple[np.ndarray, np.ndarray]:
+    """[b'B12', …] -> (rows, columns), vectorized."""
+    a = np.array(refs, dtype="S10").view(np.uint8).reshape(-1, 10).astype(np.int64)
+    rows, cols = np.zeros(len(a), np.int64), np.zeros(len(a), np.int64)
+    for i in range(10):
+        d = a[:, i]
+        letter, digit = d >= 65, (d >= 48) & (d <= 57)
+        cols = np.where(letter, cols * 26 + d - 64, cols)
+        rows = np.where(digit, rows * 10 + d - 48, rows)
+    return rows, cols
+
+
+def _damaged(name: str, what) -> InputError:
+    return InputError(f"{name}: the workbook is damaged ({what}); open it in Excel and save it again")
+
+
+class Layout:
+    """The sheets and Excel Tables of a workbook file, and where each sheet's values are."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.sheets: dict[str, str] = {}            # sheet name -> worksheet part
+        self.tables: dict[str, TablePart] = {}      # Table name -> TablePart
+        self.shared_strings_ok = True
+        self._extents: dict[str, Extent] = {}
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                self._names = set(z.namelist())
+                self._read_meta(z)
+        except InputError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError,
+                NotImplementedError, UnicodeError) as e:
+            raise _damaged(self.name, _short(e)) from None
+        except Exception as e:   # zlib.error, an XML parse error …
+            raise _damaged(self.name, _short(e)) from None
+
+    # --- parts -------------------------------------------------------------------------------------
+    def _xml(self, z, part):
+        from defusedxml.ElementTree import fromstring
+        info = z.getinfo(part)
+        if info.file_size > MAX_META:
+            raise InputError(f"{self.name}: refused: part {part} is {info.file_size // 1024**2} MB, "
+                             f"far more than a workbook needs; open it in Excel and save it again")
+        return fromstring(z.read(part))
+
+    def _rels(self, z, part) -> dict:
+        """Relationship id -> (type, target part) of `part`."""
+        d, base = posixpath.split(part)
+        rels = posixpath.join(d, "_rels", base + ".rels")
+        if rels not in self._names:
+            return {}
+        out = {}
+        for r in self._xml(z, rels):
+            target = r.get("Target") or ""
+            if r.get("TargetMode") == "External":
+                continue
+            t = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(d, target))
+            out[r.get("Id")] = (r.get("Type") or "", t)
+        return out
+
+    def _read_meta(self, z) -> None:
+        wb = "xl/workbook.xml"
+        rels = self._rels(z, wb)
+        root = self._xml(z, wb)
+        for s in root.iter():
+            if not s.tag.endswith("}sheet") and s.tag != "sheet":
+                continue
+            rid = next((v for k, v in s.attrib.items() if k.endswith("}id")), None)
+            kind, part = rels.get(rid, ("", ""))
+            if part in self._names and kind.endswith("/worksheet") and s.get("name"):
+                self.sheets.setdefault(s.get("name"), part)
+        for sheet, part in self.sheets.items():
+            for kind, tpart in self._rels(z, part).values():
+                if not kind.endswith("/table") or tpart not in self._names:
+                    continue
+                t = self._xml(z, tpart)
+                name = t.get("displayName") or t.get("name")
+                if not name or name in self.tables:
+                    continue
+                cols = [c.get("name") or "" for c in t.iter() if c.tag.endswith("tableColumn")]
+                self.tables[name] = TablePart(name, sheet, t.get("ref") or "", parse_ref(t.get("ref")), cols)
+        for kind, part in rels.values():
+            if kind.endswith("/sharedStrings") and part in self._names:
+                self.shared_strings_ok = self._sst_ok(z, part)
+
+    def _sst_ok(self, z, part) -> bool:
+        """A reader reserves room for `uniqueCount` strings up front: it must fit the part's size."""
+        info = z.getinfo(part)
+        with z.open(info) as f:
+            head = f.read(4096)
+        m = _SST.search(head)
+        u = _UNIQUE.search(m[0]) if m else None
+        return not u or int(u[1]) <= info.file_size // 4 + 16
+
+    # --- cells -------------------------------------------------------------------------------------
+    def extent(self, sheet: str, exact: bool = False) -> Extent:
+        """Where the values of `sheet` are; `exact` adds every value cell's row and column."""
+        e = self._extents.get(sheet)
+        try:
+            if e is None:
+                e = self._extents[sheet] = self._scan(self.sheets[sheet], exact=False)
+            if exact and e.rows is None:
+                e = self._extents[sheet] = self._scan(self.sheets[sheet], exact=True)
+        except InputError:
+            raise
+        except Exception as x:       # zlib.error, CRC error, truncated member …
+            raise _damaged(self.name, _short(x)) from None
+        return e
+
+    def _chunks(self, part: str):
+        """The part's XML in chunks of about 1 MB, each ending before an unfinished tag."""
+        with zipfile.ZipFile(self.path) as z, z.open(part) as f:
+            tail = b""
+            while True:
+                data = f.read(CHUNK)
+                buf = tail + data
+                if not data:
+                    yield buf
+                    return
+                cut = buf.rfind(b"<")       # '<' never occurs inside a tag of well-formed XML
+                buf, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+                if len(tail) > CHUNK:       # a tag longer than a chunk is no cell
+                    tail = b""
+                yield buf
+
+    def _scan(self, part: str, exact: bool) -> Extent:
+        bottom = right = n = 0
+        rows, cols, nonfinite, irregular, unplaced = [], [], None, exact, 0
+        for buf in self._chunks(part):
+            if not irregular:
+                found = _QUICK.findall(buf)
+                if len(found) != buf.count(b"<c ") or b":c " in buf:
+                    irregular = True          # r not the first attribute, or prefixed tags: exact pass
+                elif found:
+                    r, c = _refs_to_numbers(found)
+                    bottom, right = max(bottom, int(r.max())), max(right, int(c.max()))
+                    n += buf.count(b"</c>")
+            if irregular:
+                unplaced += len(_UNPLACED.findall(buf))
+                found = _CELL.findall(buf)
+                if found:
+                    letters, digits, empty = zip(*found)
+                    keep = np.array(empty, dtype="S1") != b"/"
+                    rows.append(np.array(digits, dtype="S7").astype(np.int64)[keep])
+                    cols.append(_cols_to_numbers(list(letters))[keep])
+            if nonfinite is None:
+                nonfinite = _nonfinite(buf)
+        if not irregular:
+            return Extent(bottom, right, n, nonfinite)
+        if not exact:
+            return self._scan(part, exact=True)
+        if unplaced:
+            raise InputError(f"{self.name}: the workbook is damaged ({part}: {unplaced} "
+                             f"cell{'s' if unplaced > 1 else ''} without a cell reference); "
+                             f"open it in Excel and save it again")
+        r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
+        c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
+        return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)
+
+
+def _nonfinite(buf: bytes) -> str | None:
+    """The first number cell of `buf` holding inf or nan (a text cell saying 'nan' is fine)."""
+    for m in _NONFINITE.finditer(buf):
+        start = max(buf.rfind(b"<c ", 0, m.start()), buf.rfind(b"<c>", 0, m.start()))
+        tag = buf[start:buf.find(b">", start) + 1] if start >= 0 else b""
+        if _TEXT_TYPE.search(tag):
+            continue
+        ref = _CELL.match(tag)
+        return (ref[1] + ref[2]).decode().upper() if ref else "?"
+    return None
+
+
+def _short(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text[:120]
