@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ TIMEOUT = 60
 
 
 def _limit():
+    import resource    # (POSIX; the module is skipped in Pyodide, which has no subprocesses)
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_AS, LIMIT_AS))
 
 

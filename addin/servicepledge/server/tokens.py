@@ -32,7 +32,6 @@ REFUSED = ("登录失败：服务器不认识此令牌，请向管理员申请 s
            "Sign-in failed: this server does not know the token; ask your administrator for a servicepledge token.")
 NO_USERS = ("服务器还没有用户（SERVICEPLEDGE_USERS_FILE）。 / "
             "The server has no users yet (SERVICEPLEDGE_USERS_FILE); ask your administrator.")
-_CACHE: dict = {"path": None, "mtime": None, "users": []}
 
 
 def users_file() -> Path | None:
@@ -45,19 +44,15 @@ def digest(token: str) -> str:
 
 
 def load_users(path: Path | None = None) -> list[dict]:
-    """The users of the file (re-read when it changed); [] when there is none."""
+    """The users of the file, read afresh each time (the file is small, and a cache keyed by its modification
+    time served a replaced token again when two writes fell in one timestamp tick); [] when there is none."""
     path = path or users_file()
     if path is None or not path.exists():
         return []
-    mtime = path.stat().st_mtime_ns
-    if _CACHE["path"] == path and _CACHE["mtime"] == mtime:
-        return _CACHE["users"]
     try:
-        users = json.loads(path.read_text(encoding="utf-8")).get("users", [])
+        return json.loads(path.read_text(encoding="utf-8")).get("users", [])
     except (ValueError, AttributeError) as e:
         raise SystemExit(f"{path}: not a servicepledge users file ({e})") from None
-    _CACHE.update(path=path, mtime=mtime, users=users)
-    return users
 
 
 def find(token: str, users: list[dict]) -> dict | None:
