@@ -84,7 +84,7 @@ def parse(formula: str, args: dict):
     m = re.fullmatch(r"(SP_\w+)\((.*)\)", formula)
     out = []
     for a in m.group(2).split(","):
-        out.append(a.strip('"') if a.startswith('"') else args[a])
+        out.append(a.strip('"') if a.startswith('"') else int(a) if a.isdigit() else args[a])
     return m.group(1), out
 
 

@@ -14,7 +14,8 @@ const t0 = performance.now();
 const { loadPyodide } = await import(pathToFileURL(path.join(dist, "pyodide.mjs")).href);
 
 const env = { HOME: "/home/pyodide", LANG: "C.UTF-8", PYTHONHASHSEED: "0" };
-for (const k of ["SERVICEPLEDGE_TEST_WHEEL", "SP_CPYTHON_REFERENCE", "HYPOTHESIS_PROFILE", "SP_BENCH_T0"]) {
+for (const k of ["SERVICEPLEDGE_TEST_WHEEL", "SP_CPYTHON_REFERENCE", "HYPOTHESIS_PROFILE", "SP_BENCH_T0",
+                 "SERVICEPLEDGE_CACHE_MB"]) {
   if (process.env[k]) env[k] = process.env[k];
 }
 const py = await loadPyodide({ indexURL: dist + path.sep, env, fullStdLib: false });
