@@ -37,23 +37,12 @@ PERIOD, AS_OF = "2026-10", "2026-10-31 18:00"
 
 
 def sample_grids() -> dict:
-    """table name -> 2-D list as Office.js sends it (dates as 1900-system serials, empty cells as '')."""
-    import datetime as dt
-
-    from openpyxl import load_workbook
-    epoch = dt.datetime(1899, 12, 30)
-
-    def one(v):
-        if v is None:
-            return ""
-        if isinstance(v, dt.datetime):
-            return (v - epoch) / dt.timedelta(days=1)
-        if isinstance(v, dt.date):
-            return (dt.datetime(v.year, v.month, v.day) - epoch) / dt.timedelta(days=1)
-        return v
-    wb = load_workbook(ROOT / "samples" / "servicepledge-sample.xlsx")
-    return {t.displayName: [[one(c.value) for c in row] for row in ws[t.ref]] for ws in wb.worksheets
-            for t in ws.tables.values()}
+    """table name -> 2-D list as Office.js sends it (dates as 1900-system serials, empty cells as ''): the
+    tests' own conversion (tests/excel_helpers.py), so the benchmark feeds exactly what the tests feed."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from excel_helpers import as_arg
+    from excel_helpers import sample_grids as raw
+    return {name: as_arg(grid) for name, grid in raw().items()}
 
 
 def tickets_of(grid: list, rows: int) -> list:
