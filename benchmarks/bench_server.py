@@ -12,7 +12,7 @@ Starts the server on 127.0.0.1 (a free port), then:
    every 0.25 s: the worst delay of those fetches.
 Goal (issue 15): p95 under 1 s and >= 10 requests/s on a 2-core machine; metadata delay under 0.2 s.
 Each client signs in as its own user (20 tokens), so the per-user result cache cannot share results
-between clients; --no-cache turns the cache off (SERVICEPLEDGE_CACHE_MB=0).
+between clients; --no-cache turns the caches off (SERVICEPLEDGE_RESULT_CACHE_MB=0 and SERVICEPLEDGE_CACHE_MB=0).
 """
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="sp_bench_"))
     from servicepledge.server.tokens import add_user
     tokens = [add_user(tmp / "users.json", f"u{i}", f"user {i}", ["manager"]) for i in range(a.clients)]
-    env = {"SERVICEPLEDGE_USERS_FILE": str(tmp / "users.json"), "SERVICEPLEDGE_CACHE_MB": "0" if a.no_cache else "64"}
+    env = {"SERVICEPLEDGE_USERS_FILE": str(tmp / "users.json"),
+           "SERVICEPLEDGE_RESULT_CACHE_MB": "0" if a.no_cache else "64",
+           **({"SERVICEPLEDGE_CACHE_MB": "0"} if a.no_cache else {})}
     if a.old:
         proc, base = H.start(env, workers=a.workers, app="app:app", app_dir=a.old)
     else:

@@ -66,4 +66,4 @@ def test_cache_is_bounded():
     c = offload.ResultCache(max_bytes=400)
     for i in range(10):
         c.put(str(i), i, 90)
-    assert len(c) == 4 and c.get("0") is None and c.get("9")[0] == 9           # 4 * 90 <= 400 < 5 * 90
+    assert len(c) == 4 and c.get("0") is None and c.get("9") == 9              # 4 * 90 <= 400 < 5 * 90

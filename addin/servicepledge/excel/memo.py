@@ -29,10 +29,63 @@ from collections import OrderedDict
 
 MAX_ENTRIES = 64
 _TEXT_CELL = 50                      # bytes assumed per text/object cell besides its pointer
-_lock = threading.RLock()
-_entries: OrderedDict = OrderedDict()   # key -> (value, nbytes)
-_bytes = 0
-stats = {"hits": 0, "misses": 0}
+
+
+class ByteLRU:
+    """A thread-safe store that forgets its least recently used values first, bounded by their estimated
+    bytes (`capacity`: a number, or a function read on every put) and optionally by their count; a value
+    larger than `max_share` of the capacity is not kept (it would flush everything else). Also the
+    server's per-user result cache (servicepledge.server.offload)."""
+
+    def __init__(self, capacity, max_entries: int | None = None, max_share: float = 1.0):
+        self._capacity = capacity
+        self.max_entries, self.max_share = max_entries, max_share
+        self._lock = threading.RLock()
+        self._items: OrderedDict = OrderedDict()   # key -> (value, nbytes)
+        self.nbytes = 0
+        self.stats = {"hits": 0, "misses": 0}
+
+    @property
+    def max_bytes(self) -> int:
+        return self._capacity() if callable(self._capacity) else self._capacity
+
+    def get(self, key):
+        """The value kept under `key` (now the most recently used), or None."""
+        if key is None:
+            return None
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                self.stats["misses"] += 1
+                return None
+            self._items.move_to_end(key)
+            self.stats["hits"] += 1
+            return hit[0]
+
+    def put(self, key, value, nbytes: int) -> None:
+        """Keep `value` under `key`, forgetting the least recently used values to stay within the bounds."""
+        cap = self.max_bytes
+        if key is None or nbytes > cap * self.max_share:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.nbytes -= old[1]
+            self._items[key] = (value, nbytes)
+            self.nbytes += nbytes
+            while self._items and (self.nbytes > cap or
+                                   (self.max_entries is not None and len(self._items) > self.max_entries)):
+                _, (_, n) = self._items.popitem(last=False)
+                self.nbytes -= n
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.nbytes = 0
+            self.stats.update(hits=0, misses=0)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def budget() -> int:
@@ -42,6 +95,18 @@ def budget() -> int:
     except ValueError:
         mb = 256.0
     return max(0, int(mb * 1024 * 1024))
+
+
+_store = ByteLRU(budget, MAX_ENTRIES)
+stats = _store.stats                   # {"hits": n, "misses": n}
+get = _store.get                       # get(key) -> the cached value (now most recently used), or None
+put = _store.put                       # put(key, value, nbytes): keep it, evicting to stay within budget()
+clear = _store.clear                   # forget everything (tests, benchmarks, or to free memory)
+
+
+def size() -> tuple[int, int]:
+    """(number of entries, estimated bytes held)."""
+    return len(_store), _store.nbytes
 
 
 def fingerprint(value) -> bytes | None:
@@ -59,52 +124,6 @@ def fingerprint(value) -> bytes | None:
         except Exception:                          # noqa: BLE001  (proxies, unpicklable objects: not cached)
             return None
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def clear() -> None:
-    """Forget everything (tests, benchmarks, or to free memory)."""
-    global _bytes
-    with _lock:
-        _entries.clear()
-        _bytes = 0
-        stats.update(hits=0, misses=0)
-
-
-def size() -> tuple[int, int]:
-    """(number of entries, estimated bytes held)."""
-    with _lock:
-        return len(_entries), _bytes
-
-
-def get(key):
-    """The cached value for `key` (and marks it recently used), or None."""
-    if key is None:
-        return None
-    with _lock:
-        hit = _entries.get(key)
-        if hit is None:
-            stats["misses"] += 1
-            return None
-        _entries.move_to_end(key)
-        stats["hits"] += 1
-        return hit[0]
-
-
-def put(key, value, nbytes: int) -> None:
-    """Keep `value` under `key`, evicting the least recently used entries to stay within the budget."""
-    global _bytes
-    cap = budget()
-    if key is None or nbytes > cap:
-        return
-    with _lock:
-        old = _entries.pop(key, None)
-        if old is not None:
-            _bytes -= old[1]
-        _entries[key] = (value, nbytes)
-        _bytes += nbytes
-        while _entries and (_bytes > cap or len(_entries) > MAX_ENTRIES):
-            _, (_, n) = _entries.popitem(last=False)
-            _bytes -= n
 
 
 def frame_bytes(*frames) -> int:

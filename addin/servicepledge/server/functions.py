@@ -57,7 +57,7 @@ def _served(fn):
         k = await offload.run(offload.key, user, fn.__name__, args)
         hit = offload.CACHE.get(k)
         if hit is not None:
-            return hit[0]
+            return hit
         out = await offload.run(_call, fn, args, kwargs)
         if not (isinstance(out, str) and out.startswith(cells.PREFIX)):      # problems are re-checked
             offload.CACHE.put(k, out, len(repr(out)))

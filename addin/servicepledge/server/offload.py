@@ -4,7 +4,7 @@ xlwings Server calls a plain `def` custom function directly on its event loop: o
 would hold up every other user. Here each call runs in a worker thread (SERVICEPLEDGE_THREADS,
 default 4 per server process); several processes come from gunicorn (docs/SERVER.md).
 
-Result cache (per process, SERVICEPLEDGE_CACHE_MB, default 64; 0 = off): a recalculation sends the
+Result cache (per process, SERVICEPLEDGE_RESULT_CACHE_MB, default 64; 0 = off): a recalculation sends the
 same tables to many cells, and every manager's workbook recalculates on open. A result is kept only
 when it cannot depend on the clock: the call named both its period and its as-of moment (functions
 without those arguments, and calls that leave them empty — "now" — are always computed afresh). The
@@ -20,8 +20,9 @@ import json
 import os
 import sys
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+
+from ..excel.memo import ByteLRU
 
 _POOL: ThreadPoolExecutor | None = None
 _LOCK = threading.Lock()
@@ -42,49 +43,18 @@ async def run(fn, *args, **kwargs):
     return await asyncio.get_running_loop().run_in_executor(pool(), lambda: ctx.run(fn, *args, **kwargs))
 
 
-class ResultCache:
-    """A bounded LRU of finished results, measured by the size of their JSON."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, tuple[object, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return hit
-
-    def put(self, key, value, size: int) -> None:
-        if size > self.max_bytes // 4:          # one huge result must not flush everybody else's
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= old[1]
-            self._items[key] = (value, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, (_, s) = self._items.popitem(last=False)
-                self._bytes -= s
-
-    def __len__(self):
-        return len(self._items)
-
-
 def _cache_bytes() -> int:
-    raw = os.environ.get("SERVICEPLEDGE_CACHE_MB", "64").strip() or "64"
+    raw = os.environ.get("SERVICEPLEDGE_RESULT_CACHE_MB", "64").strip() or "64"
     try:
         return int(float(raw) * 1024 * 1024)
     except ValueError:
         return 64 * 1024 * 1024
+
+
+def ResultCache(max_bytes: int) -> ByteLRU:
+    """A bounded LRU of finished results, measured by the size of their JSON; one result may take at most
+    a quarter of it (one huge result must not flush everybody else's)."""
+    return ByteLRU(max_bytes, max_share=0.25)
 
 
 CACHE = ResultCache(_cache_bytes())
