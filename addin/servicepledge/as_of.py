@@ -108,11 +108,12 @@ def clip(tables: dict, as_of: pd.Timestamp) -> Clipped:
         if future.any():
             c["rows"] = int(future.sum())
             df, bad = df.loc[~future].reset_index(drop=True), bad.loc[~future].reset_index(drop=True)
-        df = df.copy()
         for col in EVENTS[name]:
             after = later(df[col], as_of, _date_only(t, col))
             if not after.any():
                 continue
+            if not c:                # the first change to the caller's frame: work on a copy of it
+                df = df.copy()
             c[col] = int(after.sum())
             if name == "FundLedger" and col == "approved_on":
                 was = (df["approved"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable)
@@ -123,7 +124,7 @@ def clip(tables: dict, as_of: pd.Timestamp) -> Clipped:
                 if event == col:
                     df.loc[after, dep] = None
             df.loc[after, col] = pd.NaT
-        if c:
+        if c:                        # (nothing after as_of: the table itself, not a copy of it)
             counts[name] = c
-        out[name] = replace(t, df=df, bad=bad)
+            out[name] = replace(t, df=df, bad=bad)
     return Clipped(out, as_of, counts)
