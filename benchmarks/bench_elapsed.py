@@ -3,7 +3,7 @@
 1,000,000 seeded random intervals over 2025-2026 (start uniform, duration uniform 0-7 days),
 business hours 09:00-18:00 Mon-Fri with a 12:00-13:00 lunch break and China's calendar.
 
-  (a) servicepledge.worktime.elapsed_hours on datetime64[ns] arrays (also [s], [us], calendar basis)
+  (a) servicepledge.core.worktime.elapsed_hours on datetime64[ns] arrays (also [s], [us], calendar basis)
   (b) the floor: (end - start) in hours with NumPy on the same arrays (no calendar at all)
   (c) businesstimedelta, fastest exact set-up: WorkDayRule 09-12 + WorkDayRule 13-18 + HolidayRule
       over a set of CN holiday dates; timed on a sample and extrapolated to 1e6.
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 import businesstimedelta as btd                                   # noqa: E402
 from chinese_calendar import constants as cn                     # noqa: E402
 
-from servicepledge.terms import parse_terms                      # noqa: E402
-from servicepledge.worktime import elapsed_hours                 # noqa: E402
+from servicepledge.core.terms import parse_terms                      # noqa: E402
+from servicepledge.core.worktime import elapsed_hours                 # noqa: E402
 
 N, SAMPLE, SEED = 1_000_000, 2_000, 20260101
 TERMS = {"time_basis": "business", "work_start": "09:00", "work_end": "18:00",

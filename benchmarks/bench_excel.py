@@ -98,8 +98,8 @@ def vectorized_typing(grid: list):
     import numpy as np
     import pandas as pd
 
-    from servicepledge.schema import TABLES
-    from servicepledge.tables import match_headers
+    from servicepledge.inputs.schema import TABLES
+    from servicepledge.inputs.tables import match_headers
     found = match_headers(TABLES["Tickets"], grid[0])
     raw = pd.DataFrame(grid[1:], dtype=object)
     out = {}
@@ -143,7 +143,7 @@ def clear_cache() -> None:
 def bench(rows: int, base: dict, repeat: int) -> dict:
     from servicepledge.excel import cells, functions as F, kpisheet
     from servicepledge.report import compute
-    from servicepledge.tables import Issues
+    from servicepledge.inputs.tables import Issues
     args = {f"{n}[#All]": g for n, g in base.items()}
     args["Tickets[#All]"] = tk = tickets_of(base["Tickets"], rows)
     args.update({"SP_Period": PERIOD, "SP_AsOf": AS_OF})
@@ -160,8 +160,8 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
     res["typing"] = median(lambda: vectorized_typing(tk), repeat)
     typed = {n: cells.table(n, g, n) for n, g in base.items() if n not in ("Terms", "Holidays")}
     typed["Tickets"] = cells.table("Tickets", tk, "tickets")
-    from servicepledge.schema import TABLES
-    from servicepledge.tables import empty
+    from servicepledge.inputs.schema import TABLES
+    from servicepledge.inputs.tables import empty
     tables = {n: typed.get(n) or empty(n) for n in TABLES}
     tm = cells.terms(base["Terms"])
     res["kpi_work"] = median(lambda: compute(tables, Issues(), period=PERIOD, as_of=AS_OF, terms=tm), repeat)

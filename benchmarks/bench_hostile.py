@@ -2,7 +2,7 @@
 
     PYTHONPATH=addin .venv/bin/python benchmarks/bench_hostile.py [--before REV] [--limit-gb 3] [--rows 400000]
 
-Each case is read by `servicepledge.reader.read_workbook` in a fresh child process, with each reader
+Each case is read by `servicepledge.inputs.reader.read_workbook` in a fresh child process, with each reader
 (python-calamine; openpyxl alone, as without the [fast] extra); the child's peak resident memory
 (ru_maxrss, from wait4) and wall time are printed. "before" is the reader of git revision REV
 (default: main), extracted to a temporary folder; "after" is the tree on PYTHONPATH. Children run under
@@ -32,8 +32,8 @@ sys.path.insert(0, str(HERE))
 
 CHILD = ("import sys\n"
          "if sys.argv[2] == 'openpyxl': sys.modules['python_calamine'] = None\n"
-         "from servicepledge.reader import read_workbook\n"
-         "from servicepledge.tables import InputError\n"
+         "from servicepledge.inputs.reader import read_workbook\n"
+         "from servicepledge.inputs.tables import InputError\n"
          "try:\n"
          "    w = read_workbook(sys.argv[1]); print(len(w['Tickets'].df), len(w.issues))\n"
          "except InputError as e:\n"

@@ -41,7 +41,7 @@ def build():
 
 
 CHILD = {
-    "servicepledge": "from servicepledge.reader import read_workbook; w = read_workbook(P); n = len(w['Tickets'].df)",
+    "servicepledge": "from servicepledge.inputs.reader import read_workbook; w = read_workbook(P); n = len(w['Tickets'].df)",
     "calamine raw": "import python_calamine as pc; n = len(pc.CalamineWorkbook.from_path(P).get_sheet_by_name('服务工单').to_python())",
     "openpyxl read_only raw": "import openpyxl; wb = openpyxl.load_workbook(P, read_only=True); "
                               "n = sum(1 for _ in wb['服务工单'].iter_rows(values_only=True))",

@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "addin"))
 
-from servicepledge import availability, schema, terms, vocabulary  # noqa: E402
+from servicepledge.core import availability, terms  # noqa: E402
+from servicepledge.inputs import schema, vocabulary
 
 DOCS = {"en": ROOT / "docs" / "DEFINITIONS.md", "zh": ROOT / "docs" / "DEFINITIONS.zh.md"}
 

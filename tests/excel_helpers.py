@@ -146,7 +146,7 @@ def date_system():
 @pytest.fixture(scope="module")
 def report():
     """The engine's report of the sample for PERIOD and AS_OF: what Excel must show."""
-    from servicepledge.reader import read_workbook
+    from servicepledge.inputs.reader import read_workbook
     from servicepledge.report import compute
     wb = read_workbook(SAMPLE)
     return compute(wb.tables, wb.issues, period=PERIOD, as_of=AS_OF)

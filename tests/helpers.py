@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from servicepledge import tables as T
+from servicepledge.inputs import tables as T
 from servicepledge.report import compute
-from servicepledge.schema import TABLES
+from servicepledge.inputs.schema import TABLES
 
 
 def grid(table: str, rows: list[dict], headers: dict | None = None) -> list[list]:

@@ -47,7 +47,7 @@ def figures() -> dict:
     """Every compared figure, computed in the running interpreter."""
     server_mode()
     from servicepledge.excel import functions as F
-    from servicepledge.reader import read_workbook
+    from servicepledge.inputs.reader import read_workbook
     from servicepledge.report import compute
 
     g = sample_grids()

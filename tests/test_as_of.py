@@ -17,11 +17,11 @@ import pytest
 
 from excel_helpers import call, serial, server_mode
 from helpers import build, grid, report
-from servicepledge import sheets
-from servicepledge.as_of import clip
-from servicepledge.reader import read_workbook
+from servicepledge.outputs import sheets
+from servicepledge.core.as_of import clip
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
-from servicepledge.schema import TABLES
+from servicepledge.inputs.schema import TABLES
 
 AS_OF = "2026-10-31 18:00"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import report
-from servicepledge import sheets
-from servicepledge.reader import read_workbook
+from servicepledge.outputs import sheets
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
 
 # T1 answered after 4 h (> 2 h): Breached. T2 answered after 1 h: fine.

@@ -1,4 +1,4 @@
-"""Charts (servicepledge.charts) and the print-ready report workbook.
+"""Charts (servicepledge.outputs.charts) and the print-ready report workbook.
 
 The charts' numbers are the engine's numbers: each chart is drawn from `chart_data(kind, report)`,
 which is compared with report.doc / report.history / report.staffing, and the plotted artists
@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from servicepledge import charts, fonts
+from servicepledge.outputs import charts, fonts
 from servicepledge.cli import sample_path
-from servicepledge.labels import L, t
-from servicepledge.output import write_report
-from servicepledge.reader import read_workbook
+from servicepledge.outputs.labels import L, t
+from servicepledge.outputs.output import write_report
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
 
 AS_OF = "2026-10-31 18:00"
@@ -62,8 +62,8 @@ def texts(fig) -> list[str]:
 
 @pytest.mark.needs_subprocess
 def test_import_stays_light():
-    code = ("import sys, servicepledge, servicepledge.xlsx, servicepledge.output, servicepledge.charts, "
-            "servicepledge.pdf, servicepledge.fonts; assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    code = ("import sys, servicepledge, servicepledge.outputs.xlsx, servicepledge.outputs.output, servicepledge.outputs.charts, "
+            "servicepledge.outputs.pdf, servicepledge.outputs.fonts; assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

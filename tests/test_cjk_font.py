@@ -18,8 +18,8 @@ from excel_helpers import AS_OF, PERIOD, as_arg, sample_grids, server_mode
 
 xw = server_mode()
 
-from servicepledge import charts, fonts  # noqa: E402
-from servicepledge.labels import L  # noqa: E402
+from servicepledge.outputs import charts, fonts  # noqa: E402
+from servicepledge.outputs.labels import L  # noqa: E402
 from servicepledge.report import compute  # noqa: E402
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -52,9 +52,9 @@ def no_system_fonts(monkeypatch):
 def ledger_report(categories, lang="zh"):
     """The sample report, with the fund ledger/budget extended by user categories (Chinese headers,
     dates as serial numbers: the grids Excel passes)."""
-    from servicepledge.reader import read_workbook
+    from servicepledge.inputs.reader import read_workbook
     from servicepledge.cli import sample_path
-    from servicepledge import tables as T
+    from servicepledge.inputs import tables as T
     book = read_workbook(sample_path())
     grids = sample_grids()
     ledger, budget = grids["FundLedger"], grids["FundBudget"]

@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 from servicepledge import elapsed_hours
-from servicepledge.schema import TABLES
-from servicepledge.terms import DEFAULTS
+from servicepledge.inputs.schema import TABLES
+from servicepledge.core.terms import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
 EN = ROOT / "docs" / "DEFINITIONS.md"
@@ -197,7 +197,7 @@ def _keys(x, path=""):
 
 
 def test_every_key_of_the_report_json_is_documented(sample_doc):
-    from servicepledge.tables import Issues
+    from servicepledge.inputs.tables import Issues
     issues = Issues()
     issues.warn("x", "Tickets", None, "中", "en")        # warnings/data_issues are empty in the sample
     issues.add("Tickets", 2, "opened_at", "p")

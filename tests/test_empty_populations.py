@@ -7,8 +7,8 @@ from pathlib import Path
 
 
 from helpers import cli, write_book
-from servicepledge import sheets
-from servicepledge.reader import read_workbook
+from servicepledge.outputs import sheets
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
 
 D = dt.datetime

@@ -17,8 +17,9 @@ import pytest
 
 import corpus
 from helpers import report
-from servicepledge import charts, cli, output
-from servicepledge import tables as T
+from servicepledge.outputs import charts, output
+from servicepledge import cli
+from servicepledge.inputs import tables as T
 from servicepledge.excel import functions as F
 
 ARGS = ["--period", "2026-10", "--as-of", "2026-10-31 18:00"]
@@ -94,7 +95,7 @@ class PanicException(BaseException):
 
 def test_a_reader_panic_or_multi_line_library_text_is_one_line(tmp_path, capsys, monkeypatch):
     ok = corpus.valid_workbook(tmp_path / "in.xlsx")
-    import servicepledge.reader as R
+    import servicepledge.inputs.reader as R
 
     def panic(path, **kw):
         raise PanicException("called `Option::unwrap()` on a `None` value\n  at src/xlsx/mod.rs:1234\n\nnote: x")

@@ -21,7 +21,7 @@ from servicepledge.excel import cells  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.excel import memo  # noqa: E402
 from servicepledge.kpi import service as S  # noqa: E402
-from servicepledge.tables import from_grid  # noqa: E402
+from servicepledge.inputs.tables import from_grid  # noqa: E402
 
 SIX = ("Tickets", "Complaints", "Staff", "FundLedger", "FundBudget", "Notices")
 

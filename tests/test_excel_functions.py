@@ -18,10 +18,10 @@ from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, serial, ser
 xw = server_mode()
 from xlwings.server import custom_functions_meta  # noqa: E402
 
-from servicepledge import sheets  # noqa: E402
+from servicepledge.outputs import sheets  # noqa: E402
 from servicepledge.excel import cells  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
-from servicepledge.labels import t  # noqa: E402
+from servicepledge.outputs.labels import t  # noqa: E402
 
 SPEC = {"SP_HOURS": ["start", "end", "terms"],
         "SP_SLA_STATUS": ["start", "end", "target_hours", "as_of", "terms"],
@@ -249,7 +249,7 @@ def test_sp_chart_returns_the_report_figure(grids, report, kind):
     converter); here we check the function hands back the chart of the engine's numbers."""
     from matplotlib.figure import Figure
 
-    from servicepledge import charts
+    from servicepledge.outputs import charts
     a = args(grids, "Tickets", "Complaints", "Staff", "FundLedger", "FundBudget", "Notices")
     fig = F.SP_CHART(kind, *a, PERIOD, AS_OF, as_arg(grids["Terms"]))
     assert isinstance(fig, Figure)

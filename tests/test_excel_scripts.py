@@ -13,10 +13,10 @@ xw = server_mode()
 from xlwings.pro._xlremote import engine as remote_engine  # noqa: E402
 from xlwings.server import custom_scripts_call, custom_scripts_meta  # noqa: E402
 
-from servicepledge import sheets  # noqa: E402
+from servicepledge.outputs import sheets  # noqa: E402
 from servicepledge.excel import cells, kpisheet, render  # noqa: E402
 from servicepledge.excel import scripts as S  # noqa: E402
-from servicepledge.labels import t  # noqa: E402
+from servicepledge.outputs.labels import t  # noqa: E402
 from servicepledge.template import write_template  # noqa: E402
 
 INPUT_SHEETS = 8

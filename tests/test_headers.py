@@ -15,11 +15,11 @@ import pytest
 from openpyxl.worksheet.table import Table
 
 from helpers import cli, write_book
-from servicepledge import sheets
-from servicepledge.headers import suggest
-from servicepledge.reader import read_workbook
+from servicepledge.outputs import sheets
+from servicepledge.inputs.headers import suggest
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
-from servicepledge.schema import STAFF, TABLES, TICKETS
+from servicepledge.inputs.schema import STAFF, TABLES, TICKETS
 
 D = dt.datetime
 TICKET_HEAD = [c.aliases[0] for c in TICKETS.columns]          # 工单编号, 受理时间, 优先级, … (the template's)

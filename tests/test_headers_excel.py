@@ -19,7 +19,7 @@ xw = server_mode()
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.excel.book import read_book  # noqa: E402
 from servicepledge.report import compute  # noqa: E402
-from servicepledge.schema import TABLES  # noqa: E402
+from servicepledge.inputs.schema import TABLES  # noqa: E402
 
 D = dt.datetime
 TERMS_EN = [["参数", "值"], ["lang", "en"]]

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.table import Table
 
-from servicepledge.headers import column_letter
-from servicepledge.reader import read_workbook
+from servicepledge.inputs.headers import column_letter
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
-from servicepledge.schema import TICKETS, header_key
+from servicepledge.inputs.schema import TICKETS, header_key
 
 OPTIONAL = ["first_response_at", "priority", "complex", "quality_ok", "service_fee", "customer", "engineer"]
 KNOWN = {header_key(x) for c in TICKETS.columns for x in (c.name, *c.aliases)}

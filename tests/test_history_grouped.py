@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from servicepledge.kpi import sla
-from servicepledge.period import Period
+from servicepledge.core.period import Period
 
 
 def per_month(st, when, months):

@@ -23,8 +23,8 @@ import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 if sys.argv[2] == "openpyxl":
     sys.modules["python_calamine"] = None          # as without the [fast] extra
-from servicepledge.reader import read_workbook
-from servicepledge.tables import InputError
+from servicepledge.inputs.reader import read_workbook
+from servicepledge.inputs.tables import InputError
 try:
     w = read_workbook(sys.argv[1])
 except InputError as e:

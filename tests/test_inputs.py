@@ -4,10 +4,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from servicepledge import coerce
-from servicepledge import tables as T
-from servicepledge.period import parse_as_of, parse_period
-from servicepledge.terms import TermsError, parse_terms
+from servicepledge.inputs import coerce
+from servicepledge.inputs import tables as T
+from servicepledge.core.period import parse_as_of, parse_period
+from servicepledge.core.terms import TermsError, parse_terms
 
 
 def S(*v):

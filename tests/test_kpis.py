@@ -200,7 +200,7 @@ def test_working_day_deadlines_across_national_day():
 
 
 def test_years_outside_the_holiday_calendar_are_reported_not_guessed():
-    from servicepledge.worktime import calendar_coverage
+    from servicepledge.core.worktime import calendar_coverage
     year = calendar_coverage()[1] + 1
     r = report(period=f"{year}-01", as_of=f"{year}-01-31", terms={"time_basis": "business"},
                Tickets=[dict(ticket_id="A", opened_at=f"{year}-01-05 09:00", first_response_at=f"{year}-01-05 10:00")])

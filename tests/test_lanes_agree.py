@@ -20,7 +20,7 @@ from excel_helpers import date_system  # noqa: F401 (pytest fixture)
 from excel_helpers import call, serial, server_mode
 
 server_mode()
-from servicepledge import xlsx  # noqa: E402
+from servicepledge.outputs import xlsx  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
 
 BUSINESS = [["参数", "值"], ["time_basis", "business"], ["day_basis", "working"], ["holidays", "CN"]]

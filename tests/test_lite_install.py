@@ -106,7 +106,7 @@ def test_imported_wheel_gives_the_sp_functions_and_scripts(data_dir, capsys):
         scripts = sorted(s["function_name"] for s in custom_scripts_meta(main))
         got = call(main, "SP_KPIS", *args)
         hours = call(main, "SP_HOURS", [[46296.375]], [[46297.75]])          # 2026-10-01 09:00 .. 10-02 18:00
-        wheel_fonts = sys.modules["servicepledge.fonts"]
+        wheel_fonts = sys.modules["servicepledge.outputs.fonts"]
         font_copy = Path(wheel_fonts.bundled_font_path())
     assert f"servicepledge {servicepledge.__version__}" in capsys.readouterr().out
     assert names == sorted(F.__all__) and len(names) == 10

@@ -17,8 +17,8 @@ from excel_helpers import call, serial, server_mode
 xw = server_mode()
 from helpers import cli
 from servicepledge.excel import functions as F  # noqa: E402
-from servicepledge.period import parse_as_of, parse_period  # noqa: E402
-from servicepledge.tables import InputError  # noqa: E402
+from servicepledge.core.period import parse_as_of, parse_period  # noqa: E402
+from servicepledge.inputs.tables import InputError  # noqa: E402
 
 YEAR_2026 = ("期间“2026”是年份，不是月份：请写成 2026-10（或月内任一日期）；按季度、按年的报告尚未支持 / "
              "period '2026' is a year, not a month: write it as 2026-10 (or any date inside the month); "
@@ -118,6 +118,6 @@ def test_sp_kpis_refuses_a_typed_year_but_reads_a_date_cell():
 
 
 def test_as_of_written_the_chinese_way_without_a_time_is_the_end_of_that_day():
-    from servicepledge.period import parse_as_of
+    from servicepledge.core.period import parse_as_of
     assert str(parse_as_of("2026年10月31日")) == "2026-10-31 23:59:59"
     assert str(parse_as_of("2026年10月31日 18:00")) == "2026-10-31 18:00:00"

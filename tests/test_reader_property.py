@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from servicepledge import tables as T
-from servicepledge.reader import read_workbook
+from servicepledge.inputs import tables as T
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
 
 HEADERS = [("ticket_id", "工单编号"), ("opened_at", "受理时间"), ("first_response_at", "首次响应时间"),

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from servicepledge import cli, pdf
-from servicepledge.labels import t
-from servicepledge.output import write_report
-from servicepledge.reader import read_workbook
+from servicepledge import cli
+from servicepledge.outputs import pdf
+from servicepledge.outputs.labels import t
+from servicepledge.outputs.output import write_report
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
-from servicepledge.tables import InputError
+from servicepledge.inputs.tables import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-10-31 18:00"

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from servicepledge.sample import AS_OF, build_sample
-from servicepledge.schema import TABLES
+from servicepledge.inputs.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,7 @@ def test_counts_ids_and_types(wb, built):
     ledger = rows(wb, "FundLedger")
     assert 150 <= len(ledger) <= 250 and {r["category"] for r in ledger} == {"薪酬", "培训", "设备", "差旅"}
     assert wb["基金台账"]["B2"].number_format == "yyyy-mm-dd"
-    from servicepledge.terms import DEFAULTS
+    from servicepledge.core.terms import DEFAULTS
     assert all(r["key"] in DEFAULTS for r in rows(wb, "Terms"))
 
 

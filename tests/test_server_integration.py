@@ -23,7 +23,7 @@ from excel_helpers import AS_OF, PERIOD, book_json, report, server_mode  # noqa:
 server_mode()
 import server_helpers as H  # noqa: E402
 
-from servicepledge import sheets  # noqa: E402
+from servicepledge.outputs import sheets  # noqa: E402
 from servicepledge.excel import kpisheet  # noqa: E402
 from servicepledge.server import settings  # noqa: E402
 

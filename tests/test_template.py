@@ -19,13 +19,13 @@ from xlwings.server import custom_functions_meta  # noqa: E402
 from servicepledge import cli  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.excel import kpisheet  # noqa: E402
-from servicepledge.output import to_json  # noqa: E402
-from servicepledge.reader import read_workbook  # noqa: E402
+from servicepledge.outputs.output import to_json  # noqa: E402
+from servicepledge.inputs.reader import read_workbook  # noqa: E402
 from servicepledge.report import compute  # noqa: E402
-from servicepledge.schema import TABLES  # noqa: E402
+from servicepledge.inputs.schema import TABLES  # noqa: E402
 from servicepledge.template import VALIDATIONS, header_of, write_template  # noqa: E402
 from servicepledge.template_text import LISTS  # noqa: E402
-from servicepledge.terms import DEFAULTS, EXPLAIN  # noqa: E402
+from servicepledge.core.terms import DEFAULTS, EXPLAIN  # noqa: E402
 
 
 @pytest.fixture(scope="module")

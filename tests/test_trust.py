@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 import corpus
 from helpers import report
-from servicepledge import output, tables as T
+from servicepledge.outputs import output
+from servicepledge.inputs import tables as T
 from servicepledge.cli import main
-from servicepledge.privacy import mask_name, mask_phone
-from servicepledge.reader import read_workbook
+from servicepledge.outputs.privacy import mask_name, mask_phone
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
 
 
@@ -93,7 +94,7 @@ def test_masking():
     assert mask_name("北京华信科技有限公司") == "北京********"
     assert mask_phone("13812345678") == "138****5678"
     r = report(Tickets=[dict(ticket_id="A", opened_at="2026-10-01 09:00", customer="张伟", quality_ok="否")])
-    from servicepledge import sheets
+    from servicepledge.outputs import sheets
     reg = sheets.breaches(r, mask=True).blocks[0].rows
     assert reg[0][4] == "张*"
     assert sheets.breaches(r, mask=False).blocks[0].rows[0][4] == "张伟"

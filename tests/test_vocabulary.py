@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from helpers import write_book
-from servicepledge import coerce, sheets, vocabulary
-from servicepledge.reader import read_workbook
+from servicepledge.inputs import coerce, vocabulary
+from servicepledge.outputs import sheets
+from servicepledge.inputs.reader import read_workbook
 from servicepledge.report import compute
-from servicepledge.labels import t
+from servicepledge.outputs.labels import t
 
 D = dt.datetime
 

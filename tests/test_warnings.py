@@ -5,12 +5,13 @@ import io
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from servicepledge import cli, sheets, xlsx
-from servicepledge import tables as T
+from servicepledge import cli
+from servicepledge.outputs import sheets, xlsx
+from servicepledge.inputs import tables as T
 from servicepledge.report import compute
 
 from helpers import build
-from servicepledge.schema import TICKETS
+from servicepledge.inputs.schema import TICKETS
 
 # every Tickets column present (a missing optional column is itself a warning)
 FULL_TICKET = {**{c: None for c in TICKETS.names}, "ticket_id": "T1", "opened_at": "2026-10-05 09:00"}

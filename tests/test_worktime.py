@@ -1,4 +1,4 @@
-"""Tests of servicepledge.worktime: elapsed hours, working days, deadlines (docs/DEFINITIONS.md §3, §7.2).
+"""Tests of servicepledge.core.worktime: elapsed hours, working days, deadlines (docs/DEFINITIONS.md §3, §7.2).
 
 Default terms: working hours 09:00-18:00 (9 h), Mon-Fri, holidays = CN.
 2026 facts used below (checked with chinese_calendar 1.11 in test_cn_calendar_facts):
@@ -18,8 +18,8 @@ from chinese_calendar import constants as cn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from servicepledge.terms import parse_terms
-from servicepledge.worktime import (add_days, calendar_coverage, elapsed_hours, is_working_day,
+from servicepledge.core.terms import parse_terms
+from servicepledge.core.worktime import (add_days, calendar_coverage, elapsed_hours, is_working_day,
                                     uncovered_years)
 
 BUSINESS = {"time_basis": "business"}

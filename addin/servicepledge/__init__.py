@@ -8,6 +8,6 @@ def __getattr__(name):
     """`servicepledge.elapsed_hours` (public API, README "Python API"), imported on first use: importing
     the package (and `servicepledge --help`) does not load pandas."""
     if name == "elapsed_hours":
-        from .worktime import elapsed_hours
+        from .core.worktime import elapsed_hours
         return elapsed_hours
     raise AttributeError(f"module 'servicepledge' has no attribute '{name}'")

@@ -79,9 +79,9 @@ def sample_path() -> Path:
 
 
 def cmd_report(a) -> int:
-    from .outfile import claim
-    from .output import report_target, to_json, write_report
-    from .reader import read_workbook
+    from .outputs.outfile import claim
+    from .outputs.output import report_target, to_json, write_report
+    from .inputs.reader import read_workbook
     from .report import compute
 
     path = Path(a.file) if a.file else sample_path()
@@ -105,7 +105,7 @@ def cmd_report(a) -> int:
         stages.close()
     _summary(r, written)
     if a.pdf:
-        from .pdf import export_pdf
+        from .outputs.pdf import export_pdf
         pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
         _say(f"PDF: {pdf}")
     return 0
@@ -114,8 +114,8 @@ def cmd_report(a) -> int:
 def _read(read_workbook, path: Path, progress):
     """read_workbook, with whatever else stops the reading (a library's error or panic, broken bytes,
     memory) turned into one line naming the file (oneline.read_failure), exit 2."""
-    from .oneline import damaged, describe, read_failure
-    from .tables import InputError
+    from .outputs.oneline import damaged, describe, read_failure
+    from .inputs.tables import InputError
     try:
         return read_workbook(path, progress=progress)
     except InputError as e:
@@ -201,10 +201,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     a = parser().parse_args(argv)     # first: --help and --version need no pandas
-    from .oneline import describe, one_line
-    from .outfile import Interrupted
-    from .tables import InputError
-    from .terms import TermsError
+    from .outputs.oneline import describe, one_line
+    from .outputs.outfile import Interrupted
+    from .inputs.tables import InputError
+    from .core.terms import TermsError
     try:
         return a.fn(a)
     except (InputError, TermsError) as e:

@@ -11,13 +11,13 @@ from .kpi import breaches as B
 from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
-from .as_of import clip
-from .period import Period, parse_as_of, parse_period
-from .populations import warn_empty
-from .tables import Issues, Loaded
-from .terms import Terms, TermsError, parse_terms
-from .availability import reason, warn_missing
-from .worktime import uncovered_years
+from .core.as_of import clip
+from .core.period import Period, parse_as_of, parse_period
+from .core.populations import warn_empty
+from .inputs.tables import Issues, Loaded
+from .core.terms import Terms, TermsError, parse_terms
+from .core.availability import reason, warn_missing
+from .core.worktime import uncovered_years
 
 
 def terms_from_tables(terms_table: Loaded | None, holidays: Loaded | None, extra: dict | None = None) -> Terms:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as XlTable, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from .schema import TABLES
+from .inputs.schema import TABLES
 
 START, END = dt.date(2025, 11, 1), dt.date(2026, 10, 31)
 AS_OF = dt.datetime(2026, 10, 31, 18, 0)

@@ -29,13 +29,14 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from . import __version__, outfile
+from . import __version__
+from .outputs import outfile
 from .excel import kpisheet
-from .schema import TABLES, Table
-from .tables import InputError, match_headers
+from .inputs.schema import TABLES, Table
+from .inputs.tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
-from .terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
-from .xlsx import FONT_NAME, write_file
+from .core.terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
+from .outputs.xlsx import FONT_NAME, write_file
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -258,7 +259,7 @@ def _kpi_sheet(wb, lang: str) -> None:
 def _sample_rows() -> dict:
     """table name -> rows keyed by canonical column (Terms: key -> value) from the bundled sample."""
     from .cli import sample_path
-    from .reader import _Grids        # the reader's fast path (python-calamine, else openpyxl)
+    from .inputs.reader import _Grids        # the reader's fast path (python-calamine, else openpyxl)
     src = _Grids(sample_path())
     out: dict = {}
     for name, table in TABLES.items():

@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .. import tables as T
-from ..schema import TABLES, table_for_name
-from ..outside import Box, Outside, find, report as report_outside
+from ..inputs import tables as T
+from ..inputs.schema import TABLES, table_for_name
+from ..inputs.outside import Box, Outside, find, report as report_outside
 from . import cells
 
 

@@ -20,11 +20,11 @@ import sys
 import numpy as np
 import pandas as pd
 
-from .. import coerce
+from ..inputs import coerce
 from ..report import terms_from_tables
-from ..tables import InputError, from_grid, match_headers
-from ..terms import DEFAULT_TERMS, TermsError
-from ..schema import TABLES, header_key
+from ..inputs.tables import InputError, from_grid, match_headers
+from ..core.terms import DEFAULT_TERMS, TermsError
+from ..inputs.schema import TABLES, header_key
 
 PREFIX = "#SP!"
 SHIFT_1904 = dt.timedelta(days=1462)   # between the epochs of the two systems: 1899-12-30 and 1904-01-01
@@ -145,7 +145,7 @@ def table(name: str, value, what: str, issues=None, fp=_UNSET):
     issues and warnings found while typing it are added to `issues` again. `fp` = the argument's
     memo.fingerprint when the caller has it already. The returned table is shared: do not modify it."""
     from . import memo
-    from ..tables import Issues
+    from ..inputs.tables import Issues
     if fp is _UNSET:
         fp = memo.fingerprint(value) if memo.budget() else None
     key = None if fp is None else ("table", name, what, date1904(), fp)
@@ -227,7 +227,7 @@ def _terms(value):
     t_loaded = from_grid("Terms", [["key", "value"], *term_rows]) if term_rows else None
     h_loaded = None
     if holiday_rows:
-        from ..tables import Issues
+        from ..inputs.tables import Issues
         issues = Issues()
         h_loaded = from_grid("Holidays", [["date", "workday"], *holiday_rows], date1904=date1904(), issues=issues)
         if len(issues):

@@ -16,17 +16,17 @@ import numpy as np
 import pandas as pd
 from xlwings import arg, func, ret
 
-from .. import sheets
-from ..as_of import clip, later
+from ..outputs import sheets
+from ..core.as_of import clip, later
 from ..kpi import service as S
 from ..kpi import sla
-from ..labels import t
-from ..period import parse_as_of, parse_period
+from ..outputs.labels import t
+from ..core.period import parse_as_of, parse_period
 from ..report import compute
-from ..schema import TABLES, header_key
-from ..tables import InputError, Issues, empty
-from ..terms import DEFAULT_TERMS
-from ..worktime import elapsed_hours
+from ..inputs.schema import TABLES, header_key
+from ..inputs.tables import InputError, Issues, empty
+from ..core.terms import DEFAULT_TERMS
+from ..core.worktime import elapsed_hours
 from . import cells, memo
 from .kpisheet import COMPLAINT_KEYS
 from .cells import guard
@@ -216,7 +216,7 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
 
 def _why(reason: str, figure: str, lang: str) -> str:
     """'缺少列 首次响应时间 (first_response_at)：首次响应达标率无法计算' (the #SP! text of a missing column)."""
-    from ..availability import NEEDS
+    from ..core.availability import NEEDS
     _, _, zh, en = NEEDS[figure]
     return f"{reason}：{zh}无法计算" if lang == "zh" else f"{reason}: {en} cannot be computed"
 
@@ -399,6 +399,6 @@ def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budge
     if not cells.remote_runtime():
         return cells.fail("SP_CHART shows pictures in xlwings Lite and xlwings Server. In classic xlwings the "
                           "report button places the same charts as pictures (pictures.add, update=True).")
-    from .. import charts
+    from ..outputs import charts
     r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
     return charts.figure(cells.scalar(kind, "kind") or "", r)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .. import sheets
+from ..outputs import sheets
 
 MARK = "SP_KPI"                                   # sheet-scoped name on the KPI sheet
 SHEET_NAMES = {"zh": "KPI看板", "en": "KPI"}
@@ -89,8 +89,8 @@ COMPLAINT_FORMATS = [None, "int", "int", "int", "int", "pct", "hours", "hours", 
 def _models(lang: str):
     """The report blocks the functions return, for an empty month: their formats are the spill formats."""
     from ..report import compute
-    from ..schema import TABLES
-    from ..tables import Issues, empty
+    from ..inputs.schema import TABLES
+    from ..inputs.tables import Issues, empty
     r = compute({n: empty(n) for n in TABLES}, Issues(), period="2026-01", as_of="2026-01-31", lang=lang)
     return (sheets.dashboard(r).blocks[0], sheets.staffing(r).blocks[0], sheets.fund(r).blocks[0],
             sheets.breaches(r, True).blocks[0])
@@ -99,7 +99,7 @@ def _models(lang: str):
 def _formats() -> dict:
     """Number formats by kind. Imported here, not at the top: the SP_ functions import this module
     for COMPLAINT_KEYS, and openpyxl (behind xlsx) would slow their start-up in xlwings Lite."""
-    from ..xlsx import FORMATS
+    from ..outputs.xlsx import FORMATS
     return FORMATS
 
 

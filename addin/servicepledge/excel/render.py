@@ -13,8 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .. import xlsx
-from ..labels import L
+from ..outputs import xlsx
+from ..outputs.labels import L
 
 MARK = "SP_REPORT"                      # sheet-scoped name on every sheet the report button wrote
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"

@@ -19,10 +19,10 @@ import tempfile
 import xlwings as xw
 from xlwings import script
 
-from .. import sheets
+from ..outputs import sheets
 from ..report import compute
-from ..tables import InputError
-from ..terms import TermsError
+from ..inputs.tables import InputError
+from ..core.terms import TermsError
 from . import book as B
 from . import cells, kpisheet, render
 
@@ -74,11 +74,11 @@ def build_report_into(book, period=None, as_of=None, lang=None, mask: bool = Tru
 def add_charts(book, report, placed: list) -> int:
     """CHARTS HOOK: put the report's charts as pictures where the writer kept room.
 
-    Uses servicepledge.charts.figure(kind, report) -> matplotlib Figure, placed with
+    Uses servicepledge.outputs.charts.figure(kind, report) -> matplotlib Figure, placed with
     `sheet.pictures.add(fig, name=..., update=True, anchor=...)`. Without matplotlib (or the charts
     module) the report stays tables only. Returns the number of pictures added."""
     try:
-        from .. import charts
+        from ..outputs import charts
     except ImportError:
         return 0
     n = 0

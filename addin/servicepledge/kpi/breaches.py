@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..period import Period
-from ..tables import Loaded
-from ..worktime import add_days
+from ..core.period import Period
+from ..inputs.tables import Loaded
+from ..core.worktime import add_days
 from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import availability
-from ..period import Period
-from ..tables import Issues, Loaded
+from ..core import availability
+from ..core.period import Period
+from ..inputs.tables import Issues, Loaded
 
 # Categories whose lines name people (salaries): aggregated in the disclosure, never listed.
 AGGREGATED = {"薪酬", "salaries", "salary", "工资"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import availability
-from ..period import Period
-from ..tables import Loaded
-from ..terms import PRIORITIES
+from ..core import availability
+from ..core.period import Period
+from ..inputs.tables import Loaded
+from ..core.terms import PRIORITIES
 from . import sla
 
 # metric -> (table, start column, stop column, target key)

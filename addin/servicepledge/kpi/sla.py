@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..worktime import elapsed_hours
+from ..core.worktime import elapsed_hours
 
 MET, BREACHED, PENDING = "Met", "Breached", "Pending"
 AT_RISK_SHARE = 0.75

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import availability
-from ..period import Period
-from ..tables import Loaded
+from ..core import availability
+from ..core.period import Period
+from ..inputs.tables import Loaded
 
 ACTION = {
     "zh": "人员流失率超过阈值：须进行补充培训或更换同等资质人员",

@@ -28,7 +28,7 @@ __all__ = NAMES
 
 def _picture(fig, kind) -> list[list]:
     """A matplotlib Figure as Excel's in-cell picture value (Office.js WebImage, PNG as a data URL)."""
-    from .. import charts
+    from ..outputs import charts
     png = charts.png_bytes(fig)
     fig.clear()                        # the figure's artists go now, not whenever the GC gets to them
     return [[{"type": "WebImage", "address": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .outfile import claim
-from .tables import InputError
+from ..inputs.tables import InputError
 from .xlsx import write_file
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice can take ~30 s on a slow machine

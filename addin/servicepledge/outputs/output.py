@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import outfile, sheets, xlsx
-from .report import Report
+from ..report import Report
 
 
 def _clean(x):

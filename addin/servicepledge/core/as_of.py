@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .tables import Issues, Loaded
+from ..inputs.tables import Issues, Loaded
 
 # table -> the column whose value after as_of means the row does not exist yet
 STARTS = {"Tickets": "opened_at", "Complaints": "received_at", "Staff": "hired_on",

@@ -11,8 +11,8 @@ import pandas as pd
 
 from .labels import t
 from .privacy import mask_value
-from .report import Report, generated_at
-from .terms import EXPLAIN
+from ..report import Report, generated_at
+from ..core.terms import EXPLAIN
 
 # column formats understood by the writers
 PCT, MONEY, DATE, DATETIME, HOURS, INT, TEXT = "pct", "money", "date", "datetime", "hours", "int", None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 from .period import Period
-from .tables import Issues, Loaded
+from ..inputs.tables import Issues, Loaded
 
 # table -> (date column, what its records are called in zh, en)
 DATED = {

@@ -17,7 +17,7 @@ the canonical names and the Chinese aliases, with 时间/日期/时刻 treated a
 from __future__ import annotations
 
 from . import coerce
-from .availability import consequence
+from ..core.availability import consequence
 from .schema import Column, Table, header_key
 
 # columns the template itself writes that no figure uses (never reported)
@@ -197,7 +197,7 @@ def shown(t: Table, header: list, found: dict) -> str:
     shown; and when no cell of the row is a header of the table (`found` is empty: probably a data
     row), text cells that are neither a column name nor near one are masked (张三 → 张*).
     """
-    from .privacy import mask_value
+    from ..outputs.privacy import mask_value
     cells = [h for h in header if h]
     keep, hidden = [], 0
     for h in cells:

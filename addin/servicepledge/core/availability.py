@@ -8,7 +8,7 @@ and one warning per table names the columns and the figures. A table that is abs
 """
 from __future__ import annotations
 
-from .schema import TABLES
+from ..inputs.schema import TABLES
 
 # figure -> (table, columns it needs, zh name, en name)
 NEEDS: dict[str, tuple[str, tuple[str, ...], str, str]] = {

@@ -28,7 +28,7 @@ import os
 import stat
 from pathlib import Path
 
-from .tables import InputError
+from ..inputs.tables import InputError
 
 _OTHER = ("请用 -o 指定其他位置", "choose another -o")
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import coerce
-from .tables import InputError
+from ..inputs import coerce
+from ..inputs.tables import InputError
 
 
 @dataclass(frozen=True)

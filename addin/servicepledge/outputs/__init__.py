@@ -1,0 +1,1 @@
+"""Stage 4 — rendering: one sheet model (labels, sheets) and its renderers (xlsx, charts, pdf, console)."""
