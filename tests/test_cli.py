@@ -113,6 +113,6 @@ def test_bad_files_give_one_line(tmp_path, content, message):
 
 def test_bad_arguments_give_one_line():
     p = run("report", "--period", "October", "--json")
-    assert p.returncode == 2 and "YYYY-MM" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and "2026-Q3" in p.stderr and "Traceback" not in p.stderr
     p = run("report", str(ROOT / "nope.xlsx"))
     assert p.returncode == 2 and "file not found" in p.stderr

@@ -26,7 +26,7 @@ def test_grouped_history_equals_month_by_month():
     when[rng.random(n) < 0.05] = pd.NaT                       # no start: in no month
     status = rng.choice(np.array([sla.MET, sla.BREACHED, sla.PENDING, None], dtype=object), n)
     st = pd.DataFrame({"status": status})
-    months = Period(2026, 10).window(12)
+    months = Period.of_month(2026, 10).window(12)
     got = sla.by_month(st, when.astype("datetime64[us]"), months)
     assert got == per_month(st, when, months)
     assert sum(m["total"] for m in got) > 0

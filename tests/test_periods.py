@@ -1,7 +1,7 @@
 """Issue 9 item 3: a bare number is never read as an Excel serial date in a period or as_of.
 
-`--period 2026` used to run an empty report for 1905-07 (serial 2026 = 1905-07-18). Now a year is refused with
-a message that says how to write a month; a date *cell* (a serial like 46300) inside the month still works in
+`--period 2026` used to run an empty report for 1905-07 (serial 2026 = 1905-07-18). A year is now the year
+period (never a serial); quarters, half-years and ranges of days are read too; a date *cell* (a serial like 46300) inside the month still works in
 the SP_ functions; periods outside 1990–2100 are refused with the accepted forms.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.core.period import parse_as_of, parse_period  # noqa: E402
 from servicepledge.inputs.tables import InputError  # noqa: E402
 
-YEAR_2026 = ("期间“2026”是年份，不是月份：请写成 2026-10（或月内任一日期）；按季度、按年的报告尚未支持 / "
-             "period '2026' is a year, not a month: write it as 2026-10 (or any date inside the month); "
-             "quarter and year reports are not available yet")
+Q5 = ("期间“2026-Q5”不是可识别的期间：请写成 2026-10（月）、2026-Q3（季度）、2026-H1（半年）、2026（年）或 "
+      "2026-01-01..2026-03-31（日期范围） / period '2026-Q5' is not a period: write it as 2026-10 (month), 2026-Q3 "
+      "(quarter), 2026-H1 (half-year), 2026 (year) or 2026-01-01..2026-03-31 (a range of days)")
 AS_OF_2026 = "截至时间“2026”是年份，不是日期：请写成 2026-10-31 18:00 / as_of '2026' is a year, not a date: write it as 2026-10-31 18:00"
 
 
@@ -42,11 +42,44 @@ def test_1904_serial_is_read_in_its_own_system():
 
 
 @pytest.mark.parametrize("value", [2026, 2026.0, "2026", " 2026 ", "2026年"])
-def test_a_year_is_not_a_month(value):
+def test_a_year_is_the_year_never_a_serial(value):
+    p = parse_period(value)       # not 1905-07 (serial 2026 = 1905-07-18)
+    assert (p.kind, p.label, p.start, p.end) == ("year", "2026", pd.Timestamp(2026, 1, 1), pd.Timestamp(2027, 1, 1))
+
+
+@pytest.mark.parametrize("value,kind,label,first,last", [
+    ("2026-Q3", "quarter", "2026-Q3", "2026-07-01", "2026-09-30"), ("2026Q3", "quarter", "2026-Q3", "2026-07-01", "2026-09-30"),
+    ("2026年第3季度", "quarter", "2026-Q3", "2026-07-01", "2026-09-30"), ("2026年三季度", "quarter", "2026-Q3", "2026-07-01", "2026-09-30"),
+    ("2026-H1", "half", "2026-H1", "2026-01-01", "2026-06-30"), ("2026年上半年", "half", "2026-H1", "2026-01-01", "2026-06-30"),
+    ("2026年下半年", "half", "2026-H2", "2026-07-01", "2026-12-31"),
+    ("2025-12-01..2026-02-28", "range", "2025-12-01..2026-02-28", "2025-12-01", "2026-02-28"),
+    ("2026-01-01 至 2026-03-31", "range", "2026-01-01..2026-03-31", "2026-01-01", "2026-03-31"),
+    ("2026-01..2026-03", "range", "2026-01-01..2026-03-31", "2026-01-01", "2026-03-31"),   # whole months
+])
+def test_longer_periods(value, kind, label, first, last):
+    p = parse_period(value)
+    assert (p.kind, p.label, p.start, p.last_day) == (kind, label, pd.Timestamp(first), pd.Timestamp(last))
+
+
+def test_previous_and_year_earlier():
+    q = parse_period("2026-Q1")
+    assert (q.previous().label, q.year_earlier().label) == ("2025-Q4", "2025-Q1")
+    r = parse_period("2025-12-01..2026-02-28")      # 90 days: the 90 days before, and the same days a year earlier
+    assert (r.previous().start, r.previous().last_day) == (pd.Timestamp("2025-09-02"), pd.Timestamp("2025-11-30"))
+    assert r.year_earlier().label == "2024-12-01..2025-02-28"
+    assert [m.label for m in r.months()] == ["2025-12", "2026-01", "2026-02"]
+    assert [m.label for m in parse_period("2026-H2").window(3)] == ["2026-10", "2026-11", "2026-12"]
+
+
+@pytest.mark.parametrize("value,zh,en", [
+    ("2026-Q5", "期间“2026-Q5”不是可识别的期间", "period '2026-Q5' is not a period"),
+    ("2026-03-31..2026-01-01", "期间“2026-03-31..2026-01-01”的结束日早于开始日", "period '2026-03-31..2026-01-01' ends before it starts"),
+    ("2026-02-30..2026-03-01", "期间“2026-02-30..2026-03-01”中的“2026-02-30”不是日期", "period '2026-02-30..2026-03-01': '2026-02-30' is not a date"),
+])
+def test_refused_longer_periods(value, zh, en):
     with pytest.raises(InputError) as e:
         parse_period(value)
-    shown = str(value).strip() if isinstance(value, str) else "2026"     # echoed as typed, 2026.0 as 2026
-    assert str(e.value) == YEAR_2026.replace("“2026”", f"“{shown}”").replace("'2026'", f"'{shown}'")
+    assert str(e.value).startswith(zh) and f" / {en}" in str(e.value)
 
 
 @pytest.mark.parametrize("value,zh,en", [
@@ -56,10 +89,10 @@ def test_a_year_is_not_a_month(value):
      "period '500' (read as the Excel date 1901-05-14) is not between 1990 and 2100"),
     ("1905-07", "期间“1905-07”不在 1990 至 2100 年之间", "period '1905-07' is not between 1990 and 2100"),
     ("2101-01-05", "期间“2101-01-05”不在 1990 至 2100 年之间", "period '2101-01-05' is not between 1990 and 2100"),
-    ("46300", "期间“46300”不是月份（文本中的数字不按 Excel 日期序号读取）",
-     "period '46300' is not a month (a number typed as text is not read as an Excel date serial)"),
-    ("202613", "期间“202613”不是月份", "period '202613' is not a month"),
-    ("Oct", "期间“Oct”不是月份", "period 'Oct' is not a month"),
+    ("46300", "期间“46300”不是可识别的期间（文本中的数字不按 Excel 日期序号读取）",
+     "period '46300' is not a period (a number typed as text is not read as an Excel date serial)"),
+    ("202613", "期间“202613”不是可识别的期间", "period '202613' is not a period"),
+    ("Oct", "期间“Oct”不是可识别的期间", "period 'Oct' is not a period"),
 ])
 def test_refused_periods_name_the_accepted_forms(value, zh, en):
     with pytest.raises(InputError) as e:
@@ -88,11 +121,11 @@ def _cli(*args, cwd):
     return cli(*args, cwd=cwd)
 
 
-def test_cli_period_2026_exits_2_with_the_message_and_writes_nothing(tmp_path):
-    p = _cli("report", "--period", "2026", "--as-of", "2026-10-31 18:00", cwd=tmp_path)
+def test_cli_bad_period_exits_2_with_the_message_and_writes_nothing(tmp_path):
+    p = _cli("report", "--period", "2026-Q5", "--as-of", "2026-10-31 18:00", cwd=tmp_path)
     assert p.returncode == 2
-    assert p.stderr == f"servicepledge: {YEAR_2026}\n"
-    assert p.stdout == "" and list(tmp_path.iterdir()) == []       # no servicepledge-report-1905-07.xlsx
+    assert p.stderr == f"servicepledge: {Q5}\n"
+    assert p.stdout == "" and list(tmp_path.iterdir()) == []
     q = _cli("report", "--as-of", "2026", "--json", cwd=tmp_path)
     assert q.returncode == 2 and q.stderr == f"servicepledge: {AS_OF_2026}\n"
 
@@ -108,9 +141,9 @@ def _kpis(period):
                 [["年度", "类别", "预算金额"]], [["通知编号", "书面通知日期"]], period, "2026-10-31 18:00", "")
 
 
-def test_sp_kpis_refuses_a_typed_year_but_reads_a_date_cell():
-    bad = _kpis([[2026.0]])                        # Excel sends a typed 2026 as the number 2026.0
-    assert bad == [[f"#SP! {YEAR_2026}"]]
+def test_sp_kpis_reads_a_typed_year_as_the_year_and_a_date_cell_as_its_month():
+    year = _kpis([[2026.0]])                       # Excel sends a typed 2026 as the number 2026.0: the year 2026
+    assert year[1][1] == 0.5                       # both tickets lie in October 2026, so the year has the same 1/2
     by_cell = _kpis([[serial(dt.datetime(2026, 10, 5))]])    # a date cell inside October
     by_text = _kpis("2026-10")
     assert by_cell == by_text
