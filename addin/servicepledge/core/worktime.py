@@ -25,7 +25,7 @@ from chinese_calendar import constants as _cn
 
 from .terms import DEFAULT_TERMS, Terms, parse_terms
 
-__all__ = ["elapsed_hours", "is_working_day", "add_days", "uncovered_years", "calendar_coverage"]
+__all__ = ["elapsed_hours", "working_time", "is_working_day", "add_days", "uncovered_years", "calendar_coverage"]
 
 _NAT = np.iinfo(np.int64).min          # NaT as int64: smaller than every real timestamp
 _PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
@@ -224,6 +224,37 @@ def _block(s, e, out, clock: _Clock | None, per_s: int, scratch) -> None:
     bad = e < s                        # a missing end (NaT, the smallest int64) is also < start
     bad |= s == _NAT
     out[bad] = np.nan
+
+
+def working_time(times, terms=None) -> tuple[list[np.ndarray], int]:
+    """cum(t) of several arrays of datetimes on one clock: ([int64 arrays], units per second).
+
+    cum(b) - cum(a) is the elapsed time from a to b exactly as `elapsed_hours` counts it (all of it
+    with time_basis calendar, working time only with business), in the arrays' common unit; NaT gives
+    the int64 minimum. Used where many differences are taken at once (paused clocks, core/pauses)."""
+    t = _terms(terms)
+    arrs = [_to_dt64(x).ravel() for x in times]
+    common = functools.reduce(np.promote_types, [a.dtype for a in arrs])
+    ints = [a.astype(common, copy=False).view(np.int64) for a in arrs]
+    per_s = _PER_SECOND[np.datetime_data(common)[0]]
+    if t["time_basis"] != "business":
+        return ints, per_s
+    real = [i[i != _NAT] for i in ints]
+    real = [r for r in real if r.size]
+    if not real:
+        return ints, per_s
+    clock = _Clock(t, int(min(r.min() for r in real)), int(max(r.max() for r in real)), per_s)
+    n = min(_CHUNK, max(i.size for i in ints))
+    idx, tmp = np.empty(n, np.intp), np.empty(n, np.int64)
+    out = []
+    for i in ints:
+        o = np.empty(i.size, np.int64)
+        for k in range(0, i.size, _CHUNK):
+            m = min(_CHUNK, i.size - k)
+            clock.into(i[k:k + m], o[k:k + m], idx[:m], tmp[:m])
+        o[i == _NAT] = _NAT
+        out.append(o)
+    return out, per_s
 
 
 # ---------------------------------------------------------------- working days and deadlines
