@@ -326,26 +326,53 @@ def _ref_union(pauses):
 
 moments = st.datetimes(dt.datetime(2026, 9, 20), dt.datetime(2026, 11, 10))
 lengths = st.timedeltas(dt.timedelta(0), dt.timedelta(days=6))
+spans_ = st.timedeltas(dt.timedelta(hours=-20), dt.timedelta(days=6))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(terms_strategy(),
-       st.lists(st.tuples(st.sampled_from("ABC"), moments, lengths), min_size=1, max_size=6),
+       st.lists(st.tuples(st.sampled_from("ABC"), moments, spans_, st.integers(0, 9)), min_size=1, max_size=6),
        st.lists(st.tuples(st.sampled_from("ABCD"), moments, lengths), max_size=10))
 def test_paused_elapsed_equals_elapsed_minus_business_overlap(terms, spans, pauses):
-    spans = [(r, a.replace(microsecond=0), (a + d).replace(microsecond=0)) for r, a, d in spans]
+    # spans: k = 0 -> no start, k = 1 -> no stop (as Excel's blank cells); a negative span = stop before start
+    starts = [None if k == 0 else a.replace(microsecond=0) for r, a, d, k in spans]
+    stops = [None if k == 1 else (a + d).replace(microsecond=0) for r, a, d, k in spans]
+    refs = [r for r, *_ in spans]
     pauses = [(r, a.replace(microsecond=0), (a + d).replace(microsecond=0)) for r, a, d in pauses]
     ps = merge([p[0] for p in pauses], [p[1] for p in pauses], [p[2] for p in pauses])
-    refs, starts, stops = zip(*spans)
-    got = elapsed_hours(list(starts), list(stops), terms) - ps.overlap_hours(refs, starts, stops, terms)
-    for (r, a, b), g in zip(spans, got):
+    got = ps.elapsed_hours(refs, starts, stops, terms)
+    over = ps.overlap_hours(refs, starts, stops, terms)
+    for r, a, b, g, o in zip(refs, starts, stops, got, over):
+        whole = ref_elapsed_seconds(a, b, terms)
+        if whole is None:                       # missing start or stop, or stop before start
+            assert math.isnan(g) and o == 0
+            continue
         mine = _ref_union([(x, y) for q, x, y in pauses if q == r])
-        paused = sum(ref_elapsed_seconds(max(a, x), min(b, y), terms) or 0.0 for x, y in mine if min(b, y) > max(a, x))
-        want = ref_elapsed_seconds(a, b, terms) - paused
-        assert g * 3600 == pytest.approx(want, abs=1e-6) and g >= -1e-9
-    # and the cumulative clock the overlaps use is the one elapsed_hours counts with
-    (ca, cb), per_s = working_time([list(starts), list(stops)], terms)
-    np.testing.assert_allclose((cb - ca) / (3600 * per_s), elapsed_hours(list(starts), list(stops), terms))
+        paused = sum(ref_elapsed_seconds(max(a, x), min(b, y), terms) for x, y in mine if min(b, y) > max(a, x))
+        assert g * 3600 == pytest.approx(whole - paused, abs=1e-6) and g >= 0
+        assert o * 3600 == pytest.approx(paused, abs=1e-6)
+    # the cumulative clock the overlaps use is the one elapsed_hours counts with
+    (ca, cb), per_s = working_time([starts, stops], terms)
+    plain = elapsed_hours(starts, stops, terms)
+    real = ~np.isnan(plain)
+    np.testing.assert_allclose(((cb - ca) / (3600 * per_s))[real], plain[real])
+
+
+def test_many_rows_in_blocks_give_the_same_as_few():
+    # 40,000 rows (more than one block of 32,768): the whole at once equals 40 slices of 1,000 computed alone
+    rng = np.random.default_rng(7)
+    n = 40_000
+    t0 = np.datetime64("2026-09-01T00:00:00", "s").astype(np.int64)
+    a = (t0 + rng.integers(0, 60 * 86400, n)).astype("M8[s]")
+    b = a + rng.integers(0, 5 * 86400, n).astype("m8[s]")
+    ref = np.array([f"T{i % 5000}" for i in range(n)], dtype=object)
+    p0 = (t0 + rng.integers(0, 65 * 86400, 6000)).astype("M8[s]")
+    ps = merge(ref[rng.integers(0, n, 6000)], p0, p0 + rng.integers(0, 2 * 86400, 6000).astype("m8[s]"))
+    whole = ps.elapsed_hours(ref, a, b, BUSINESS)
+    parts = np.concatenate([ps.elapsed_hours(ref[i:i + 1000], a[i:i + 1000], b[i:i + 1000], BUSINESS)
+                            for i in range(0, n, 1000)])
+    np.testing.assert_array_equal(whole, parts)
+    assert (whole <= elapsed_hours(a, b, BUSINESS)).all() and (whole < elapsed_hours(a, b, BUSINESS)).sum() > 1000
 
 
 def test_overlap_hours_missing_values_and_no_pauses():

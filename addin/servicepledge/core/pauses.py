@@ -18,19 +18,21 @@ Rules (docs/DEFINITIONS.md, "Paused clocks"):
   clock running).
 
 Everything is vectorized: intervals are merged per record with a sort and a grouped running maximum, and
-each measured span is paired with its record's pauses by repeat/offset arithmetic; the working time of
-every overlap comes from one cumulative working-time clock (core/worktime.working_time), summed per span
-with an exact int64 prefix sum. `pauses_from_status_history` turns a status-history export (one row per
+each measured span is paired with its record's pauses (one vectorized pass per k-th pause of a record,
+not per row); the working time of every overlap comes from one cumulative working-time clock
+(core/worktime.working_time): cum is monotone, so an overlap's working time is
+max(0, min(cum stop, cum pause end) - max(cum start, cum pause start)), exact in int64. `pauses_from_status_history` turns a status-history export (one row per
 status change) into the same intervals, for the column mapping of ticketing-system exports.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .worktime import working_time
+from .terms import DEFAULT_TERMS, Terms, parse_terms
+from .worktime import _PER_SECOND, CHUNK, _to_dt64, clock, clock_origin, working_time
 
 __all__ = ["PauseSet", "merge", "from_tables", "pauses_from_status_history", "PAUSED"]
 
@@ -39,11 +41,31 @@ _NAT = np.iinfo(np.int64).min
 
 
 def _dt(x) -> np.ndarray:
-    """A datetime64 array (unit kept; text and None -> NaT)."""
-    a = np.asarray(x)
-    if a.dtype.kind != "M":
-        a = pd.to_datetime(pd.Series(np.asarray(x, dtype=object)), errors="coerce").to_numpy()
-    return a
+    """A datetime64 array in unit s/ms/us/ns (text and None -> NaT), as elapsed_hours reads its inputs."""
+    return _to_dt64(x)
+
+
+def _as_terms(terms) -> Terms:
+    if isinstance(terms, Terms):
+        return terms
+    return DEFAULT_TERMS if terms is None else parse_terms(terms)
+
+
+def _bounds(*arrays) -> tuple[int, int] | None:
+    """(lowest, highest) real moment of int64 arrays (NaT = the int64 minimum is left out); None if none."""
+    lo, hi = [], []
+    for x in arrays:
+        if not x.size:
+            continue
+        m = x.min()
+        if m == _NAT:
+            x = x[x != _NAT]
+            if not x.size:
+                continue
+            m = x.min()
+        lo.append(int(m))
+        hi.append(int(x.max()))
+    return (min(lo), max(hi)) if lo else None
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,7 @@ class PauseSet:
     count: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    _cum: dict = field(default_factory=dict, compare=False, repr=False)   # the pauses on one clock, per terms
 
     def __len__(self) -> int:
         return len(self.start)
@@ -65,33 +88,124 @@ class PauseSet:
         z = np.zeros(0, np.intp)
         return cls(pd.Index([], dtype=object), z, z, np.zeros(0, "M8[us]"), np.zeros(0, "M8[us]"))
 
-    def overlap_hours(self, ref, a, b, terms=None) -> np.ndarray:
+    def codes(self, ref) -> np.ndarray:
+        """Per row: the position of record `ref` among the ids with pauses (np.intp), -1 when it has none.
+
+        A hash join of the ids (the slow part for many text ids): compute it once per table and pass it
+        to `elapsed_hours` / `overlap_hours` for every span of that table."""
+        ref = np.asarray(ref, dtype=object).ravel()
+        if not len(self) or not len(ref):
+            return np.full(len(ref), -1, dtype=np.intp)
+        return self.ids.get_indexer(pd.Index(ref, dtype=object)).astype(np.intp, copy=False)
+
+    def elapsed_hours(self, ref, a, b, terms=None, codes: np.ndarray | None = None) -> np.ndarray:
+        """Paused-aware elapsed hours per row: `worktime.elapsed_hours(a, b, terms)` minus the part of a→b
+        inside the pauses of record `ref`, both on one clock (exact in the inputs' unit). NaN where a or b
+        is missing or b < a. `codes`: `self.codes(ref)` when already known (then `ref` is not read)."""
+        return self._run(ref, a, b, terms, codes, elapsed=True)
+
+    def overlap_hours(self, ref, a, b, terms=None, codes: np.ndarray | None = None) -> np.ndarray:
         """Per row: the hours of a→b that lie inside the pauses of record `ref`, in the Terms time basis
         (`terms` as for elapsed_hours). 0 where the record has no pause, a or b is missing, or b < a."""
-        ref = np.asarray(ref, dtype=object).ravel()
+        return self._run(ref, a, b, terms, codes, elapsed=False)
+
+    def _run(self, ref, a, b, terms, codes, elapsed: bool) -> np.ndarray:
+        """Elapsed minus paused (elapsed=True) or the paused part alone, per row, in blocks of CHUNK rows.
+
+        cum is monotone, so the working time of [max(a, p0), min(b, p1)] is
+        max(0, min(cum b, cum p1) - max(cum a, cum p0)): the pauses' cum is computed once per clock,
+        and each (row, pause) pair costs a few comparisons, no calendar look-up."""
+        tm = _as_terms(terms)
         av, bv = _dt(a).ravel(), _dt(b).ravel()
-        n = len(ref)
-        if not len(self) or not n:
-            return np.zeros(n)
-        unit = np.promote_types(np.promote_types(av.dtype, bv.dtype), self.start.dtype)
-        ai, bi = av.astype(unit).view(np.int64), bv.astype(unit).view(np.int64)
-        ps, pe = self.start.astype(unit).view(np.int64), self.end.astype(unit).view(np.int64)
-        code = self.ids.get_indexer(pd.Index(ref, dtype=object))
-        ok = (code >= 0) & (ai != _NAT) & (bi != _NAT) & (bi > ai)
-        code = np.where(ok, code, 0).astype(np.intp)
-        cnt = np.where(ok, self.count[code], 0).astype(np.intp)
-        offs = np.cumsum(cnt) - cnt                              # first pair of each row
-        total = int(cnt.sum())
-        if not total:
-            return np.zeros(n)
-        row = np.repeat(np.arange(n, dtype=np.intp), cnt)        # pair -> row
-        pos = np.repeat(self.first[code] - offs, cnt) + np.arange(total, dtype=np.intp)  # pair -> interval
-        lo = np.maximum(ai.take(row), ps.take(pos)).view(unit)
-        hi = np.minimum(bi.take(row), pe.take(pos)).view(unit)
-        (clo, chi), per_s = working_time([lo, hi], terms)
-        d = np.maximum(chi - clo, 0)                             # hi <= lo: no overlap
-        cs = np.concatenate(([0], np.cumsum(d)))                 # exact int64 sums per row
-        return (cs[offs + cnt] - cs[offs]) / (3600 * per_s)
+        unit = np.promote_types(av.dtype, bv.dtype)
+        if len(self):
+            unit = np.promote_types(unit, self.start.dtype)
+        ai = av.astype(unit, copy=False).view(np.int64)
+        bi = bv.astype(unit, copy=False).view(np.int64)
+        ps = self.start.astype(unit, copy=False).view(np.int64)
+        pe = self.end.astype(unit, copy=False).view(np.int64)
+        per_s = _PER_SECOND[np.datetime_data(unit)[0]]
+        n = len(ai)
+        out = np.zeros(n)
+        code = self.codes(ref) if codes is None else codes
+        span = _bounds(ai, bi, ps, pe)
+        if span is None:
+            if elapsed:
+                out[:] = np.nan
+            return out
+        clk = clock(tm, span[0], span[1], per_s)
+        paused = bool(len(self))
+        cps, cpe = self._pause_cum(tm, clk, unit, ps, pe, span, per_s) if paused else (ps, pe)
+        m = min(CHUNK, n)
+        ca, cb, ov, x = (np.empty(m, np.int64) for _ in range(4))
+        idx, ok = np.empty(m, np.intp), np.empty(m, bool)
+        for i in range(0, n, CHUNK):
+            j = min(i + CHUNK, n)
+            k = j - i
+            a_, b_ = ai[i:j], bi[i:j]
+            if clk is None:
+                ca_, cb_ = a_, b_
+            else:
+                ca_, cb_ = ca[:k], cb[:k]
+                clk.into(a_, ca_, idx[:k], x[:k])
+                clk.into(b_, cb_, idx[:k], x[:k])
+            ov_ = ov[:k]
+            if paused:
+                self._overlap(code[i:j], a_, b_, ca_, cb_, cps, cpe, ov_, ok[:k], x[:k], idx[:k])
+            else:
+                ov_[:] = 0
+            if elapsed:
+                np.subtract(cb_, ca_, out=x[:k])
+                x[:k] -= ov_
+                np.divide(x[:k], 3600 * per_s, out=out[i:j])
+                bad = b_ < a_                     # (a missing b is the int64 minimum: < a)
+                bad |= a_ == _NAT
+                out[i:j][bad] = np.nan
+            else:
+                np.divide(ov_, 3600 * per_s, out=out[i:j])
+        return out
+
+    def _overlap(self, code, a, b, ca, cb, cps, cpe, ov, ok, x, pos) -> None:
+        """ov = the paused part of each row's a→b in clock units (one block; all arrays of the block's length)."""
+        np.greater_equal(code, 0, out=ok)
+        ok &= a != _NAT
+        ok &= b > a                                              # (a missing b is the int64 minimum)
+        c = np.where(ok, code, 0)
+        cnt = self.count.take(c)
+        self.first.take(c, out=pos)
+        # the first pause of every row, dense over the block (most paused records have one)
+        cps.take(pos, out=x)
+        np.maximum(x, ca, out=x)
+        cpe.take(pos, out=ov)
+        np.minimum(ov, cb, out=ov)
+        ov -= x
+        np.maximum(ov, 0, out=ov)
+        ov *= ok
+        # the k-th pause (k >= 1) of the rows that have more than k: one pass per k, not per row
+        rows = np.flatnonzero(ok & (cnt > 1)).astype(np.intp, copy=False)
+        if not rows.size:
+            return
+        cnt, p, k = cnt.take(rows), pos.take(rows) + 1, 1
+        while rows.size:
+            lo = np.maximum(ca.take(rows), cps.take(p))
+            hi = np.minimum(cb.take(rows), cpe.take(p))
+            hi -= lo
+            np.maximum(hi, 0, out=hi)
+            ov[rows] += hi                                       # rows are distinct within one pass
+            k += 1
+            more = cnt > k
+            rows, cnt, p = rows[more], cnt[more], p[more] + 1
+
+    def _pause_cum(self, tm: Terms, clk, unit, ps, pe, span, per_s):
+        """cum of every pause start and end on the clock `clk` (cached per terms, unit and clock origin)."""
+        if clk is None:
+            return ps, pe
+        key = (hash(tm), str(unit), clock_origin(span[0], per_s))
+        got = self._cum.get(key)
+        if got is None or got[2] < span[1]:
+            (cps, cpe), _ = working_time([ps.view(unit), pe.view(unit)], tm, bounds=span)
+            got = self._cum[key] = (cps, cpe, span[1])
+        return got[0], got[1]
 
 
 def merge(ref, start, end) -> PauseSet:

@@ -60,8 +60,8 @@ class MetricRows:
         start_vals = df[start].where(usable)
         paused = None
         if pauses is not None and len(pauses) and metric in terms.get("pause_metrics", ()):
-            ref = df[ID[t.table.name]]
-            paused = lambda a, b: pauses.overlap_hours(ref, a, b, terms)  # noqa: E731
+            codes = pauses.codes(df[ID[t.table.name]])      # the id join, once for both spans
+            paused = lambda a, b: pauses.elapsed_hours(None, a, b, terms, codes)  # noqa: E731
         due = None
         if DUE[metric] in df:   # a due cell that could not be read (or lies before the start): the target applies
             due = df[DUE[metric]].where(usable & ~t.bad[DUE[metric]])

@@ -18,18 +18,16 @@ def statuses(start: pd.Series, stop: pd.Series, target, as_of: pd.Timestamp, ter
     """Per row: elapsed hours (start->stop), hours so far (start->as_of), target, status, at_risk, due_used.
 
     Rows without a start get no status (NaN elapsed, status None).
-    `paused`: None, or a function (start, stop) -> hours of each span spent paused (core/pauses), subtracted
-    from the elapsed hours and the hours so far. `due`: None, or the source system's due time per row (NaT =
+    `paused`: None, or a function (start, stop) -> paused-aware elapsed hours (core/pauses), used instead
+    of elapsed_hours for the elapsed hours and the hours so far. `due`: None, or the source system's due time per row (NaT =
     none); where present it replaces the target: Met when stop <= due, Breached when stop > due or, with no
     stop, as_of > due; at risk when pending and 75% of the time from start to due has passed. The pauses are
     not subtracted on those rows (a ticketing system's due time already moves with its own pauses).
     """
     as_of_s = pd.Series(as_of, index=start.index).astype(start.dtype)
-    done = elapsed_hours(start, stop, terms)
-    now = elapsed_hours(start, as_of_s, terms)
-    if paused is not None:
-        done = done - paused(start, stop)
-        now = now - paused(start, as_of_s)
+    clock = paused if paused is not None else (lambda a, b: elapsed_hours(a, b, terms))
+    done = clock(start, stop)
+    now = clock(start, as_of_s)
     target = np.broadcast_to(np.asarray(target, dtype="float64"), done.shape)
     has_stop = stop.notna().to_numpy()
     has_start = start.notna().to_numpy()
