@@ -70,7 +70,7 @@ def _bounds(*arrays) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class PauseSet:
-    """Merged pause intervals, grouped per record id (sorted by id, then start).
+    """Merged pause intervals, grouped per record id (each record's sorted by start).
 
     `ids`: the record ids that have pauses; for id k, its intervals are start/end[first[k]:first[k]+count[k]]."""
     ids: pd.Index
@@ -219,7 +219,7 @@ def merge(ref, start, end) -> PauseSet:
     keep = ref.notna().to_numpy() & ~np.isnat(s) & ~np.isnat(e) & (e >= s)
     if not keep.any():
         return PauseSet.empty()
-    codes, ids = pd.factorize(ref[keep], sort=True)
+    codes, ids = pd.factorize(ref[keep])             # (ids in first-seen order: get_indexer needs no sort)
     si, ei = s[keep].view(np.int64), e[keep].view(np.int64)
     order = np.lexsort((si, codes))
     codes, si, ei = codes[order], si[order], ei[order]
@@ -244,7 +244,7 @@ def overlapping_rows(ref, start, end) -> np.ndarray:
     out = np.zeros(len(ref), bool)
     if len(ref) < 2:
         return out
-    codes, _ = pd.factorize(ref, sort=True)
+    codes, _ = pd.factorize(ref)
     order = np.lexsort((si, codes))
     c, ss, ee = codes[order], si[order], ei[order]
     reach = pd.Series(ee).groupby(c).cummax().to_numpy()
