@@ -197,7 +197,9 @@ def test_unknown_ref_and_end_before_start_are_reported_and_not_used():
         {"table": "Pauses", "row": 2, "column": "ref_id",
          "problem": "'T-1' is neither a ticket nor a complaint id; the pause is not used"}]
     assert [w.code for w in issues.warnings] == ["pause_unknown_ref"]
-    assert issues.warnings[0].en.startswith("Pauses has 1 row whose ref_id is neither a ticket nor a complaint id")
+    assert issues.warnings[0].en.startswith("Pauses has 1 row whose ref_id matches no ticket or complaint (see the "
+                                            "data issues); it is not subtracted")
+    assert issues.warnings[0].zh.startswith("挂起记录中有 1 条的ref_id在服务工单和客户投诉中都找不到（见数据问题），这些挂起未扣除")
 
 
 # ---------------------------------------------------------------- due times from the source

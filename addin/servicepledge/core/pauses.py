@@ -281,10 +281,10 @@ def _report(p, df, unknown, use, is_open, end, as_of, issues) -> None:
             issues.add("Pauses", r, head_ref, f"'{v}' is neither a ticket nor a complaint id; the pause is not used")
         n = int(unknown.sum())
         issues.warn("pause_unknown_ref", "Pauses", "ref_id",
-                    f"挂起记录中有 {n} 条的{head_ref}既不是工单编号也不是投诉编号（见数据问题），这些挂起未扣除；"
+                    f"挂起记录中有 {n} 条的{head_ref}在服务工单和客户投诉中都找不到（见数据问题），这些挂起未扣除；"
                     f"如编号写错，相关时限可能被误判为超时：请更正编号",
-                    f"Pauses has {n} {'row' if n == 1 else 'rows'} whose {head_ref} is neither a ticket nor a complaint "
-                    f"id (see the data issues); {'it is' if n == 1 else 'they are'} not subtracted, so if an id is "
+                    f"Pauses has {n} {'row' if n == 1 else 'rows'} whose {head_ref} matches no ticket or complaint "
+                    f"(see the data issues); {'it is' if n == 1 else 'they are'} not subtracted, so if an id is "
                     f"mistyped a target may be judged breached wrongly: correct the id")
     over = np.zeros(len(df), bool)
     if use.sum() > 1:
