@@ -240,6 +240,12 @@ def test_due_at_replaces_the_computed_target_and_the_register_says_so():
     assert items["D6"]["reasons"] == ["response"] and items["D6"]["due_from_source"] == []
     assert {"table": "Tickets", "row": 6, "column": "response_due_at", "problem": "before opened_at"} \
         in doc["data_issues"]
+    # the register sheet: a column naming the reasons judged by the source's due time (zh report)
+    from servicepledge.outputs import sheets
+    b = sheets.breaches(rep, mask=True).blocks[0]
+    col = b.header.index("按系统截止时间判定")
+    got = {row[0]: row[col] for row in b.rows}
+    assert got == {"D2": "复杂问题初步方案", "D3": "首次响应", "D6": None}
 
 
 def test_due_at_at_risk_uses_the_time_to_the_due():

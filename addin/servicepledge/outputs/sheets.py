@@ -171,7 +171,7 @@ def breaches(r: Report, mask: bool) -> SheetModel:
     lang = r.lang
     cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "notice_id", "notice_date",
             "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation",
-            "related_ids", "due_from_source"]
+            "due_from_source", "related_ids"]
     fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT,
             TEXT]
     rows = []
