@@ -106,6 +106,17 @@ MEANING = {
     ("Terms", "value"): ("参数值", "the key's value"),
     ("Holidays", "date"): ("日期", "the day"),
     ("Holidays", "workday"): ("是 = 工作日（如公司调休）；否 = 休息日", "yes = working day (e.g. a company make-up day); no = day off"),
+    ("Tickets", "response_due_at"): ("工单系统给出的首次响应截止时间；填写时代替按参数计算的时限",
+                                     "the ticketing system's first-response due time; replaces the computed target"),
+    ("Tickets", "solution_due_at"): ("工单系统给出的初步方案截止时间；填写时代替按参数计算的时限",
+                                     "the ticketing system's initial-solution due time; replaces the computed target"),
+    ("Complaints", "accept_due_at"): ("系统给出的受理截止时间", "the system's due time for acceptance"),
+    ("Complaints", "progress_due_at"): ("系统给出的进展反馈截止时间", "the system's due time for progress feedback"),
+    ("Complaints", "final_due_at"): ("系统给出的最终答复截止时间", "the system's due time for the final answer"),
+    ("Pauses", "ref_id"): ("挂起的工单编号或投诉编号", "the ticket_id or complaint_id whose clock stops"),
+    ("Pauses", "paused_from"): ("挂起开始（计时停止）", "clock stopped at"),
+    ("Pauses", "paused_to"): ("挂起结束（计时恢复）；空白 = 仍在挂起，计到截止时间",
+                              "clock restarted at; blank = still paused, counted up to as_of"),
 }
 
 HEAD = {
@@ -128,6 +139,7 @@ TABLE_USE = {
     "Notices": ("违约等级、整改期限、状态、赔偿", "breach severity, deadline, status, compensation"),
     "Terms": ("承诺参数（时限、阈值、比例）", "commitment parameters (targets, thresholds, ratios)"),
     "Holidays": ("单日覆盖工作日 / 休息日", "single-day working-day overrides"),
+    "Pauses": ("挂起期间不计时（等待客户）", "spans when a clock stops (waiting on the customer)"),
 }
 
 
@@ -190,6 +202,11 @@ def _accepted(key: str, lang: str) -> str:
                 "`HH:MM`（可到 `24:00`）或 Excel 时间单元格") if zh else \
             ("`HH:MM` (up to `24:00`) or an Excel time cell; may be blank" if key.startswith("break") else
              "`HH:MM` (up to `24:00`) or an Excel time cell")
+    if key == "pause_metrics":
+        return ("`response`、`initial_solution`、`accept`、`progress`、`final`（或 `首次响应`、`初步方案`、`投诉受理`、"
+                "`进展反馈`、`最终答复`），逗号分隔；`all`；`none`" if zh else
+                "`response`, `initial_solution`, `accept`, `progress`, `final` (or `首次响应`, `初步方案`, `投诉受理`, "
+                "`进展反馈`, `最终答复`), comma-separated; `all`; `none`")
     if key == "workdays":
         return ("`Mon-Fri`、`Mon,Wed,Fri`、`周一至周五`、`1-5`（1 = 周一）" if zh else
                 "`Mon-Fri`, `Mon,Wed,Fri`, `周一至周五`, `1-5` (1 = Monday)")

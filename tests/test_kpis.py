@@ -146,7 +146,8 @@ def test_breach_register(r):
     assert (items["C2"]["severity"], items["C2"]["status"], items["C2"]["compensation"]) == ("major", "overdue", 5000)
     assert items["C2"]["fee_reduction"] == 0
     # related_ids: the records merged into this item (issue 9, one remedy per service order); none here
-    assert items["X-999"] == dict(ref_id="X-999", source="notice", reasons=["notice"], related_ids=[], severity="major",
+    assert items["X-999"] == dict(ref_id="X-999", source="notice", reasons=["notice"], due_from_source=[],
+                                  related_ids=[], severity="major",
                                   notice_id="N3", deadline="2026-10-22", status="remedied_late",
                                   fee_reduction=0, compensation=0)
     b = r.doc["breaches"]

@@ -40,8 +40,11 @@ def values(path):
 
 
 def test_sheets_tables_and_headers(wb):
-    assert wb.sheetnames == [t.zh for t in TABLES.values()]
+    # every table but Pauses: the sample's clocks never stop (a workbook without the table has no pauses)
+    assert wb.sheetnames == [t.zh for t in TABLES.values() if t.name != "Pauses"]
     for name, table in TABLES.items():
+        if name == "Pauses":
+            continue
         ws = wb[table.zh]
         assert [c.value for c in ws[1]] == [c.aliases[0] for c in table.columns]
         assert list(ws.tables) == [name]

@@ -14,6 +14,7 @@ from .kpi import staffing as ST
 from .core.as_of import clip
 from .core.period import Period, parse_as_of, parse_period
 from .core.populations import warn_empty
+from .core.pauses import from_tables as pauses_at
 from .inputs.tables import Issues, Loaded
 from .core.terms import Terms, TermsError, parse_terms
 from .core.availability import reason, warn_missing
@@ -66,7 +67,8 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     t, c = tables["Tickets"], tables["Complaints"]
     period = period if isinstance(period, Period) else parse_period(period, t.df["opened_at"], date1904)
 
-    rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
+    pauses = pauses_at(tables, as_of, issues)
+    rows = {m: S.metric_rows(tables, m, as_of, terms, pauses) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
     warn_missing(tables, issues)
@@ -128,6 +130,7 @@ def _items_json(reg: pd.DataFrame) -> list[dict]:
             "ref_id": r.ref_id,
             "source": r.source,
             "reasons": list(r.reasons),
+            "due_from_source": list(r.due_from_source),
             "related_ids": list(r.related_ids),
             "severity": r.severity,
             "notice_id": None if pd.isna(r.notice_id) else r.notice_id,

@@ -307,7 +307,8 @@ def _budget(ledger) -> list[dict]:
 
 
 def build_tables(seed: int = SEED) -> dict[str, list[dict]]:
-    """All eight tables as lists of row dicts keyed by canonical column name."""
+    """The tables as lists of row dicts keyed by canonical column name: every table but Pauses (the sample's
+    clocks never stop; a workbook without the Pauses table has no pauses)."""
     rng = np.random.default_rng(seed)
     taken: set = set()
     staff = _staff(rng, taken)
@@ -336,6 +337,8 @@ def build_sample(path, seed: int = SEED) -> Path:
     data, wb = build_tables(seed), Workbook()
     wb.remove(wb.active)
     for name, table in TABLES.items():
+        if name not in data:          # Pauses: the sample has none, as a workbook without that table
+            continue
         ws = wb.create_sheet(table.zh)
         ws.append([c.aliases[0] for c in table.columns])
         for row in data[name]:

@@ -21,7 +21,9 @@ _ZH = [
     ("title", "服务质量承诺 KPI 模板 · 使用说明"),
     ("head", "一、录入数据"),
     ("text", "1. 在各数据表（服务工单、客户投诉、服务人员、基金台账、基金预算、违约通知、节假日）中粘贴或录入数据。"
-             "表头不要改名，可以增加列；日期写成 2026-10-05 14:30 或日期单元格。"),
+             "表头不要改名，可以增加列；日期写成 2026-10-05 14:30 或日期单元格。"
+             "等待客户期间计时暂停的，在“挂起记录”表中逐条录入工单/投诉编号、挂起开始、挂起结束（未结束留空）；"
+             "工单系统给出的截止时间可填在“响应截止时间”等列，优先于按参数计算的时限。"),
     ("text", "2. 在“承诺参数”表中按承诺书修改时限、阈值等参数（每行右侧有说明）；值留空即取默认值。"),
     ("text", "3. “KPI看板”中的单元格是实时 SP_ 公式：在黄色单元格填写期间（如 2026-10）和截至时间（留空 = 现在）。"
              "未安装加载项时显示 #NAME?，按下面第二部分安装后运行脚本“刷新KPI公式”。"),
@@ -65,7 +67,9 @@ _EN = [
     ("head", "A. Enter the data"),
     ("text", "1. Paste or type your data into the tables (Tickets, Complaints, Staff, FundLedger, FundBudget, "
              "Notices, Holidays). Keep the header names; extra columns are fine; dates as 2026-10-05 14:30 or "
-             "date cells."),
+             "date cells. While a ticket or complaint waits on the customer its clock can stop: list those spans in "
+             "the Pauses table (id, paused from, paused to; blank = still paused). Due times from your ticketing "
+             "system go in the response_due_at … columns and replace the computed targets."),
     ("text", "2. Set the commitment's targets and thresholds in the Terms table (each row explains itself); an "
              "empty value takes the default."),
     ("text", "3. The KPI sheet holds live SP_ formulas: enter the period (e.g. 2026-10) and the as-of moment "

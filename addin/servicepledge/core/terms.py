@@ -38,6 +38,7 @@ DEFAULTS: dict[str, object] = {
     "major_compensation_ratio": 0.50,
     "followup_target": 0.90,
     "lang": "zh",
+    "pause_metrics": ("initial_solution", "final"),
 }
 _HOURS = {"response_hours", "complex_solution_hours", "complaint_accept_hours",
           "complaint_progress_hours", "complaint_final_hours"} | {
@@ -76,6 +77,8 @@ EXPLAIN = {
     "major_compensation_ratio": ("重大违约赔偿比例（直接损失）", "major breach: share of direct loss compensated"),
     "followup_target": ("回访率目标", "share of resolved tickets followed up"),
     "lang": ("报告语言 zh / en", "report language zh or en"),
+    "pause_metrics": ("挂起时间不计入的时限（逗号分隔；none = 都计入）",
+                      "targets whose clock stops during pauses (comma-separated; none = no pause applies)"),
 }
 for _p in PRIORITIES:
     EXPLAIN[f"response_hours_{_p}"] = (f"{_p} 首次响应时限（可空）", f"{_p} first-response target (optional)")
@@ -83,6 +86,15 @@ for _p in PRIORITIES:
 
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
          "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+# pause_metrics: the words accepted for each metric (docs/DEFINITIONS.md, paused clocks)
+METRIC_WORDS = {"response": "response", "首次响应": "response", "响应": "response",
+                "initial_solution": "initial_solution", "solution": "initial_solution", "初步方案": "initial_solution",
+                "accept": "accept", "投诉受理": "accept", "受理": "accept",
+                "progress": "progress", "进展反馈": "progress", "进展": "progress",
+                "final": "final", "最终答复": "final", "答复": "final"}
+METRIC_ORDER = ("response", "initial_solution", "accept", "progress", "final")
 
 
 class TermsError(ValueError):
@@ -127,6 +139,8 @@ class Terms(Mapping):
                 v = "24:00" if v == dt.time.max else v.strftime("%H:%M" if not v.second else "%H:%M:%S")
             elif k == "workdays":
                 v = _format_workdays(v)
+            elif k == "pause_metrics":
+                v = ",".join(v) or "none"
             out[k] = v
         return out
 
@@ -207,6 +221,21 @@ def _workdays(key, v) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def _metrics(key, v) -> tuple[str, ...]:
+    s = str(v).strip().lower()
+    if s in ("none", "无", "不适用"):
+        return ()
+    if s in ("all", "全部"):
+        return METRIC_ORDER
+    got = set()
+    for tok in filter(None, (x.strip() for x in re.split(r"[,，、;；\s]+", s))):
+        if tok not in METRIC_WORDS:
+            raise TermsError(f"Terms '{key}': '{tok}' is not a metric; use response, initial_solution, accept, "
+                             f"progress, final (首次响应/初步方案/投诉受理/进展反馈/最终答复), all or none")
+        got.add(METRIC_WORDS[tok])
+    return tuple(m for m in METRIC_ORDER if m in got)
+
+
 def parse_value(key: str, v):
     """Parse one Terms value; `None` for a blank optional value."""
     if key not in DEFAULTS:
@@ -235,6 +264,8 @@ def parse_value(key: str, v):
         return _time(key, v)
     if key == "workdays":
         return _workdays(key, v)
+    if key == "pause_metrics":
+        return _metrics(key, v)
     choices = _CHOICES[key]
     got = choices.get(str(v).strip().lower()) or choices.get(str(v).strip())
     if got is None:

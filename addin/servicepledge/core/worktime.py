@@ -25,7 +25,7 @@ from chinese_calendar import constants as _cn
 
 from .terms import DEFAULT_TERMS, Terms, parse_terms
 
-__all__ = ["elapsed_hours", "is_working_day", "add_days", "uncovered_years", "calendar_coverage"]
+__all__ = ["elapsed_hours", "working_time", "is_working_day", "add_days", "uncovered_years", "calendar_coverage"]
 
 _NAT = np.iinfo(np.int64).min          # NaT as int64: smaller than every real timestamp
 _PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
@@ -224,6 +224,73 @@ def _block(s, e, out, clock: _Clock | None, per_s: int, scratch) -> None:
     bad = e < s                        # a missing end (NaT, the smallest int64) is also < start
     bad |= s == _NAT
     out[bad] = np.nan
+
+
+def working_time(times, terms=None, bounds: tuple[int, int] | None = None) -> tuple[list[np.ndarray], int]:
+    """cum(t) of several arrays of datetimes on one clock: ([int64 arrays], units per second).
+
+    cum(b) - cum(a) is the elapsed time from a to b exactly as `elapsed_hours` counts it (all of it
+    with time_basis calendar, working time only with business), in the arrays' common unit; NaT gives
+    the int64 minimum. cum carries an offset fixed by the first year of its day table: values from
+    two calls compare only when that year is the same, which `bounds` (lowest, highest moment as int64
+    in the common unit, widening the table) can ensure. Used where many differences are taken at once
+    (paused clocks, core/pauses)."""
+    t = _terms(terms)
+    arrs = [_to_dt64(x).ravel() for x in times]
+    common = functools.reduce(np.promote_types, [a.dtype for a in arrs])
+    ints = [a.astype(common, copy=False).view(np.int64) for a in arrs]
+    per_s = _PER_SECOND[np.datetime_data(common)[0]]
+    if t["time_basis"] != "business":
+        return ints, per_s
+    lo, hi, nat = [], [], []
+    for i in ints:
+        if not i.size:
+            nat.append(False)
+            continue
+        m = i.min()
+        nat.append(m == _NAT)
+        if m == _NAT:
+            i = i[i != _NAT]
+            if not i.size:
+                continue
+            m = i.min()
+        lo.append(int(m))
+        hi.append(int(i.max()))
+    if bounds is not None:
+        lo.append(int(bounds[0]))
+        hi.append(int(bounds[1]))
+    if not lo:
+        return ints, per_s
+    clock = _Clock(t, min(lo), max(hi), per_s)
+    n = min(_CHUNK, max(i.size for i in ints))
+    idx, tmp = np.empty(n, np.intp), np.empty(n, np.int64)
+    out = []
+    for i, has_nat in zip(ints, nat):
+        o = np.empty(i.size, np.int64)
+        for k in range(0, i.size, _CHUNK):
+            m = min(_CHUNK, i.size - k)
+            clock.into(i[k:k + m], o[k:k + m], idx[:m], tmp[:m])
+        if has_nat:
+            o[i == _NAT] = _NAT
+        out.append(o)
+    return out, per_s
+
+
+def clock(terms, lo: int, hi: int, per_s: int):
+    """The cumulative working-time clock covering moments lo..hi (int64, `per_s` units per second), for
+    code that evaluates cum(t) block by block (core/pauses): `c.into(t, out, idx, tmp)` writes cum(t) of
+    an int64 block into `out` (idx: np.intp scratch, tmp: int64 scratch, both of t's length); `CHUNK` is
+    the block length that keeps the scratch arrays in cache. None with time_basis calendar (cum(t) = t)."""
+    t = _terms(terms)
+    return _Clock(t, lo, hi, per_s) if t["time_basis"] == "business" else None
+
+
+CHUNK = _CHUNK
+
+
+def clock_origin(lo: int, per_s: int) -> int:
+    """The first year of the day table a clock covering moment `lo` (int64, `per_s` units per second) starts at."""
+    return int(_years([lo // (86400 * per_s)])[0])
 
 
 # ---------------------------------------------------------------- working days and deadlines

@@ -21,6 +21,7 @@ def _flag(loaded: Loaded, mask: pd.Series, col: str, problem: str, issues: Issue
 def _tickets(t: Loaded, issues: Issues) -> None:
     order_check(t, "opened_at", ["first_response_at", "initial_solution_at", "resolved_at"], issues)
     order_check(t, "resolved_at", ["followed_up_at"], issues)
+    order_check(t, "opened_at", ["response_due_at", "solution_due_at"], issues)
     sat = t.df["satisfaction"]
     _flag(t, sat.notna() & ((sat < 1) | (sat > 5)), "satisfaction", "satisfaction must be between 1 and 5", issues)
     fee = t.df["service_fee"]
@@ -29,6 +30,11 @@ def _tickets(t: Loaded, issues: Issues) -> None:
 
 def _complaints(t: Loaded, issues: Issues) -> None:
     order_check(t, "received_at", ["accepted_at", "progress_at", "final_reply_at"], issues)
+    order_check(t, "received_at", ["accept_due_at", "progress_due_at", "final_due_at"], issues)
+
+
+def _pauses(t: Loaded, issues: Issues) -> None:
+    order_check(t, "paused_from", ["paused_to"], issues)   # the pause is then not used
 
 
 def _staff(t: Loaded, issues: Issues) -> None:
@@ -63,7 +69,7 @@ def _notices(t: Loaded, issues: Issues) -> None:
 
 
 CHECKS = {"Tickets": _tickets, "Complaints": _complaints, "Staff": _staff, "FundLedger": _ledger,
-          "FundBudget": _budget, "Notices": _notices}
+          "FundBudget": _budget, "Notices": _notices, "Pauses": _pauses}
 
 
 def run_checks(loaded: Loaded, issues: Issues) -> None:

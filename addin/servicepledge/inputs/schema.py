@@ -54,6 +54,9 @@ TICKETS = Table("Tickets", "服务工单", (
     C("customer_phone", ("联系电话",), "text", personal=True),
     C("product_line", ("产品类型",), "text"),
     C("engineer", ("工程师",), "text", personal=True),
+    # the ticketing system's own SLA due times (used instead of the Terms target when present)
+    C("response_due_at", ("响应截止时间",), "datetime"),
+    C("solution_due_at", ("方案截止时间", "初步方案截止时间"), "datetime"),
 ))
 
 COMPLAINTS = Table("Complaints", "客户投诉", (
@@ -64,6 +67,9 @@ COMPLAINTS = Table("Complaints", "客户投诉", (
     C("final_reply_at", ("最终答复时间",), "datetime"),
     C("ticket_id", ("工单编号",), "text"),
     C("customer", ("客户",), "text", personal=True),
+    C("accept_due_at", ("受理截止时间",), "datetime"),
+    C("progress_due_at", ("进展反馈截止时间",), "datetime"),
+    C("final_due_at", ("答复截止时间", "最终答复截止时间"), "datetime"),
 ))
 
 STAFF = Table("Staff", "服务人员", (
@@ -113,8 +119,15 @@ HOLIDAYS = Table("Holidays", "节假日", (
     C("workday", ("是否工作日",), "workday", required=True),
 ))
 
+# clock pauses (挂起): while the team waits on the customer, the SLA clock of the ticket/complaint stops
+PAUSES = Table("Pauses", "挂起记录", (
+    C("ref_id", ("工单编号", "关联编号", "投诉编号"), "text", required=True),
+    C("paused_from", ("挂起开始",), "datetime", required=True),
+    C("paused_to", ("挂起结束",), "datetime"),
+))
+
 TABLES: dict[str, Table] = {t.name: t for t in
-                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS)}
+                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS, PAUSES)}
 
 # Fund categories with a fixed meaning (any other text is allowed, but flagged without a budget line).
 FUND_CATEGORIES = {"薪酬": "salaries", "培训": "training", "设备": "equipment"}

@@ -9,7 +9,7 @@ from ..core.worktime import add_days
 from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
-COLUMNS = ["ref_id", "source", "reasons", "related_ids", "opened_at", "severity", "notice_id", "notice_date",
+COLUMNS = ["ref_id", "source", "reasons", "due_from_source", "related_ids", "opened_at", "severity", "notice_id", "notice_date",
            "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
 
 
@@ -26,6 +26,13 @@ def _breached(rows: dict, metric: str) -> pd.Series:
     return rows[metric].rows["status"] == BREACHED
 
 
+def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) -> pd.Series:
+    """Per item row: the breached metrics judged against the source system's own due time (its due column)."""
+    flags = {m: _breached(rows, m) & rows[m].rows.get("due_used", False) for m in metrics}
+    _, lists = _reasons(flags, in_period)
+    return pd.Series([lists.get(i, []) for i in hit.index[hit]], index=hit.index[hit], dtype=object)
+
+
 def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
     df = tickets.df
     in_p = period.contains(df["opened_at"]) & tickets.usable("ticket_id", "opened_at")
@@ -33,16 +40,18 @@ def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
     hit, reasons = _reasons({"response": _breached(rows, "response"),
                              "initial_solution": _breached(rows, "initial_solution"),
                              "quality": quality_not_met}, in_p)
+    due = _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons,
-                         "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"]})
+                         "due_from_source": due, "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"]})
 
 
 def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
     df = complaints.df
     in_p = period.contains(df["received_at"]) & complaints.usable("complaint_id", "received_at")
     hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p)
+    due = _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons,
-                         "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
+                         "due_from_source": due, "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
                          "ticket_link": df.loc[hit, "ticket_id"]})
 
 
@@ -73,6 +82,7 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
         link = look(c_ids["ticket_id"]).where(src == "complaint")
         items = pd.concat([items, pd.DataFrame({"ref_id": ref.to_numpy(), "source": src.to_numpy(),
                                                 "reasons": [["notice"] for _ in range(len(extra))],
+                                                "due_from_source": [[] for _ in range(len(extra))],
                                                 "opened_at": opened.to_numpy(), "customer": customer.to_numpy(),
                                                 "ticket_link": link.to_numpy()})],
                           ignore_index=True)
@@ -126,16 +136,19 @@ def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         firsts = sub.drop_duplicates("_key")
         primary = dict(zip(firsts["_key"], firsts.index))
         groups: dict = {}
-        for k, r, rs in zip(sub["_key"], sub["ref_id"], sub["reasons"]):
-            g = groups.setdefault(k, ([], set()))
+        for k, r, rs, ds in zip(sub["_key"], sub["ref_id"], sub["reasons"], sub["due_from_source"]):
+            g = groups.setdefault(k, ([], set(), set()))
             g[0].append(r)
             g[1].update(rs)
-        reasons = items["reasons"].tolist()
-        for k, (ids, got) in groups.items():
+            g[2].update(ds)
+        reasons, dues = items["reasons"].tolist(), items["due_from_source"].tolist()
+        for k, (ids, got, due) in groups.items():
             i = primary[k]
             reasons[i] = [x for x in REASON_ORDER if x in got] or ["notice"]
+            dues[i] = [x for x in REASON_ORDER if x in due]
             related[i] = sorted(ids[1:])
         items["reasons"] = pd.Series(reasons, index=items.index, dtype=object)
+        items["due_from_source"] = pd.Series(dues, index=items.index, dtype=object)
         members.loc[dup.to_numpy(), "_item"] = key[dup].map(primary).to_numpy()
     items["related_ids"] = pd.Series(related, index=items.index, dtype=object)
     keep = ~dup | items.index.isin(list(primary.values()))

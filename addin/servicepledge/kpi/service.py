@@ -18,6 +18,10 @@ METRICS = {
     "progress": ("Complaints", "received_at", "progress_at", "complaint_progress_hours"),
     "final": ("Complaints", "received_at", "final_reply_at", "complaint_final_hours"),
 }
+# metric -> the optional column with the ticketing system's own due time (replaces the Terms target)
+DUE = {"response": "response_due_at", "initial_solution": "solution_due_at", "accept": "accept_due_at",
+       "progress": "progress_due_at", "final": "final_due_at"}
+ID = {"Tickets": "ticket_id", "Complaints": "complaint_id"}
 TICKET_METRICS = ("response", "initial_solution")
 COMPLAINT_METRICS = ("accept", "progress", "final")
 
@@ -33,7 +37,7 @@ def targets(t: Loaded, key: str, terms) -> np.ndarray:
 class MetricRows:
     """Row-level statuses of one metric, for one as_of; any period is a filter on it."""
 
-    def __init__(self, t: Loaded, metric: str, as_of: pd.Timestamp, terms):
+    def __init__(self, t: Loaded, metric: str, as_of: pd.Timestamp, terms, pauses=None):
         _, start, stop, key = METRICS[metric]
         self.metric, self.start_col = metric, start
         df = t.df
@@ -54,7 +58,14 @@ class MetricRows:
         self.unusable_start = self.bad_start & population
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
-        self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
+        paused = None
+        if pauses is not None and len(pauses) and metric in terms.get("pause_metrics", ()):
+            codes = pauses.codes(df[ID[t.table.name]])      # the id join, once for both spans
+            paused = lambda a, b: pauses.elapsed_hours(None, a, b, terms, codes)  # noqa: E731
+        due = None
+        if DUE[metric] in df:   # a due cell that could not be read (or lies before the start): the target applies
+            due = df[DUE[metric]].where(usable & ~t.bad[DUE[metric]])
+        self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms, paused, due)
         self.rows.loc[~(usable & population).to_numpy(), "status"] = None
         # a column the table lacks: no status at all (never "breached" for want of a column)
         self.loaded = t
@@ -63,6 +74,7 @@ class MetricRows:
             self.rows["status"] = None
             self.rows["at_risk"] = False
             self.rows["elapsed"] = np.nan
+            self.rows["due_used"] = False
 
     def in_period(self, period: Period) -> pd.Series:
         return period.contains(self.when) & self.population & self.usable
@@ -92,8 +104,9 @@ def _target_label(target: pd.Series):
     return float(vals[0]) if len(vals) == 1 else None
 
 
-def metric_rows(tables: dict, metric: str, as_of, terms) -> MetricRows:
-    return MetricRows(tables[METRICS[metric][0]], metric, as_of, terms)
+def metric_rows(tables: dict, metric: str, as_of, terms, pauses=None) -> MetricRows:
+    """`pauses`: a core.pauses.PauseSet (None or empty: no clock stops)."""
+    return MetricRows(tables[METRICS[metric][0]], metric, as_of, terms, pauses)
 
 
 def followup(tickets: Loaded, period: Period, terms, lang: str = "en") -> dict:

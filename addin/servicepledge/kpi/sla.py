@@ -13,13 +13,21 @@ MET, BREACHED, PENDING = "Met", "Breached", "Pending"
 AT_RISK_SHARE = 0.75
 
 
-def statuses(start: pd.Series, stop: pd.Series, target, as_of: pd.Timestamp, terms) -> pd.DataFrame:
-    """Per row: elapsed hours (start->stop), hours so far (start->as_of), target, status, at_risk.
+def statuses(start: pd.Series, stop: pd.Series, target, as_of: pd.Timestamp, terms,
+             paused=None, due: pd.Series | None = None) -> pd.DataFrame:
+    """Per row: elapsed hours (start->stop), hours so far (start->as_of), target, status, at_risk, due_used.
 
     Rows without a start get no status (NaN elapsed, status None).
+    `paused`: None, or a function (start, stop) -> paused-aware elapsed hours (core/pauses), used instead
+    of elapsed_hours for the elapsed hours and the hours so far. `due`: None, or the source system's due time per row (NaT =
+    none); where present it replaces the target: Met when stop <= due, Breached when stop > due or, with no
+    stop, as_of > due; at risk when pending and 75% of the time from start to due has passed. The pauses are
+    not subtracted on those rows (a ticketing system's due time already moves with its own pauses).
     """
-    done = elapsed_hours(start, stop, terms)
-    now = elapsed_hours(start, pd.Series(as_of, index=start.index).astype(start.dtype), terms)
+    as_of_s = pd.Series(as_of, index=start.index).astype(start.dtype)
+    clock = paused if paused is not None else (lambda a, b: elapsed_hours(a, b, terms))
+    done = clock(start, stop)
+    now = clock(start, as_of_s)
     target = np.broadcast_to(np.asarray(target, dtype="float64"), done.shape)
     has_stop = stop.notna().to_numpy()
     has_start = start.notna().to_numpy()
@@ -29,8 +37,22 @@ def statuses(start: pd.Series, stop: pd.Series, target, as_of: pd.Timestamp, ter
     status[has_start & has_stop & (done > target)] = BREACHED
     status[has_start & ~has_stop & (now > target)] = BREACHED
     at_risk = (status == PENDING) & (now >= AT_RISK_SHARE * target)
+    used = np.zeros(done.shape, bool)
+    if due is not None:
+        d = due.to_numpy(dtype="datetime64[us]")
+        used = has_start & ~np.isnat(d)
+        if used.any():
+            raw_done = elapsed_hours(start, stop, terms)
+            raw_now = elapsed_hours(start, as_of_s, terms)
+            window = elapsed_hours(start, due, terms)
+            b, asof = stop.to_numpy(dtype="datetime64[us]"), np.datetime64(pd.Timestamp(as_of).to_datetime64(), "us")
+            st = np.where(has_stop, np.where(b <= d, MET, BREACHED), np.where(asof > d, BREACHED, PENDING))
+            status = np.where(used, st, status)
+            done = np.where(used, raw_done, done)
+            now = np.where(used, raw_now, now)
+            at_risk = np.where(used, (st == PENDING) & (raw_now >= AT_RISK_SHARE * window), at_risk)
     return pd.DataFrame({"elapsed": done, "so_far": now, "target": target, "status": status,
-                         "at_risk": at_risk}, index=start.index)
+                         "at_risk": at_risk, "due_used": used}, index=start.index)
 
 
 def compliance(met: int, breached: int):

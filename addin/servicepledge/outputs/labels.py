@@ -40,6 +40,7 @@ L: dict[str, tuple[str, str]] = {
     "ticket": ("服务工单", "Ticket"), "complaint": ("客户投诉", "Complaint"),
     # breach register columns
     "ref_id": ("关联编号", "Reference"), "source": ("来源", "Source"), "reasons": ("违约事项", "Reasons"),
+    "due_from_source": ("按系统截止时间判定", "Judged by source due time"),
     "opened_at": ("发生时间", "Opened / received"), "severity": ("违约等级", "Severity"),
     "notice_id": ("通知编号", "Notice"), "notice_date": ("书面通知日期", "Notice date"),
     "deadline": ("整改期限", "Deadline"), "remedied_on": ("整改完成日期", "Remedied on"),

@@ -171,8 +171,9 @@ def breaches(r: Report, mask: bool) -> SheetModel:
     lang = r.lang
     cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "notice_id", "notice_date",
             "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation",
-            "related_ids"]
-    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT]
+            "due_from_source", "related_ids"]
+    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT,
+            TEXT]
     rows = []
     for rec in r.register.to_dict("records"):
         row = []
@@ -184,6 +185,8 @@ def breaches(r: Report, mask: bool) -> SheetModel:
                 v = t(v, lang)
             elif c == "related_ids":       # complaints merged into this item (one remedy per service order)
                 v = ("、" if lang == "zh" else ", ").join(map(str, v)) or None
+            elif c == "due_from_source":   # reasons judged against the ticketing system's own due time
+                v = ("、" if lang == "zh" else ", ").join(t(x, lang) for x in v) or None
             elif c == "customer":
                 v = mask_value(_v(v), "name") if mask else _v(v)
             row.append(_v(v))
