@@ -59,13 +59,9 @@ def blank_mask(s: pd.Series) -> pd.Series:
     st = _is_str(a)
     if st.any():
         sub = a[st]
-        ws = np.fromiter(map(_blank_str, sub), dtype=bool, count=len(sub))
-        na[st] = ws
+        # "" compares in numpy's C loop; str.isspace is called as a C method (no Python frame per cell)
+        na[st] = (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
     return pd.Series(na, index=s.index)
-
-
-def _blank_str(v: str) -> bool:
-    return not v or v.isspace()
 
 
 def _is_num_arr(a: np.ndarray) -> np.ndarray:
