@@ -1,14 +1,16 @@
 """Benchmark: read and type a 400,000-row Tickets sheet (issue 5: well under 30 s and 2 GB; issue 12: within
-1.2x python-calamine's own read into lists).
+1.2x python-calamine's own read into lists; `report --json` end to end within 1.3x).
 
     .venv/bin/python benchmarks/bench_read.py [ROWS] [--openpyxl]
 
 Builds the workbook once (cached in /tmp), then reads it in a fresh process per reader and reports
 wall time and peak resident memory (ru_maxrss), side by side with the ratio to the raw calamine read:
-the full servicepledge reader (python-calamine + typing + checks), the raw calamine cell dump into
+the full servicepledge reader (python-calamine + typing + checks), `servicepledge report --json` end to end
+(read, compute, JSON to /dev/null), the raw calamine cell dump into
 Python lists, and (with --openpyxl, slow: minutes at 400k) openpyxl's read_only dump.
 """
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -42,6 +44,9 @@ def build():
 
 CHILD = {
     "servicepledge": "from servicepledge.inputs.reader import read_workbook; w = read_workbook(P); n = len(w['Tickets'].df)",
+    "report --json (end to end)": "import sys; from servicepledge.cli import main; sys.stdout = open('/dev/null', 'w'); "
+                                  "main(['report', P, '--json', '--as-of', '2026-10-31 18:00']); "
+                                  "sys.stdout = sys.__stdout__; n = -1",
     "calamine raw": "import python_calamine as pc; n = len(pc.CalamineWorkbook.from_path(P).get_sheet_by_name('服务工单').to_python())",
     "openpyxl read_only raw": "import openpyxl; wb = openpyxl.load_workbook(P, read_only=True); "
                               "n = sum(1 for _ in wb['服务工单'].iter_rows(values_only=True))",
@@ -51,7 +56,10 @@ CHILD = {
 def measure(code):
     prog = ("import resource, time; P = %r; t = time.perf_counter(); %s; "
             "print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(PATH), code)
-    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True).stdout.split()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "addin"),
+                                                         *filter(None, [os.environ.get("PYTHONPATH")])])}
+    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True,
+                         env=env).stdout.split()
     return int(out[0]), float(out[1]), float(out[2])
 
 
@@ -60,9 +68,10 @@ if __name__ == "__main__":
         t = time.perf_counter()
         build()
         print(f"built {PATH} ({PATH.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.0f} s")
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"{'reader':26} {'rows':>9} {'seconds':>8} {'peak MB':>8}")
     res = {name: measure(code) for name, code in CHILD.items()
            if "openpyxl" not in name or "--openpyxl" in sys.argv}
     base = res["calamine raw"][1]
     for name, (n, s, mb) in res.items():
-        print(f"{name:26} {n:9d} {s:8.1f} {mb:8.0f}   ({s / base:.2f}x the raw calamine read)")
+        print(f"{name:26} {n if n >= 0 else ROWS:9d} {s:8.1f} {mb:8.0f}   ({s / base:.2f}x the raw calamine read)")

@@ -168,3 +168,67 @@ def test_memory_stays_within_the_budget(grids, monkeypatch):
     monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", str(0.5 * per / 2**20))
     cells.table("Tickets", tables[0], "tickets")
     assert memo.size() == (0, 0)
+
+
+# ---------------------------------------------------------------- answers kept whole (SP_COMPLIANCE & co.)
+def test_answers_of_the_small_functions_follow_their_cells(grids, monkeypatch):
+    # each answer cached == the same call uncached, before and after one cell of its table changes
+    st, cp = copy.deepcopy(grids["Staff"]), copy.deepcopy(grids["Complaints"])
+    lg, bd = copy.deepcopy(grids["FundLedger"]), copy.deepcopy(grids["FundBudget"])
+    calls = [("SP_TURNOVER", [st, PERIOD, grids["Terms"]]), ("SP_COMPLAINTS", [cp, PERIOD, AS_OF, grids["Terms"]]),
+             ("SP_FUND", [lg, bd, PERIOD])]
+    before = {}
+    for name, a in calls:
+        before[name] = uncached(monkeypatch, name, *a)
+        assert call(F, name, *a) == before[name]
+        assert call(F, name, *copy.deepcopy(a)) == before[name]           # a hit
+    hits = memo.stats["hits"]
+    # one cell each, in the same list objects: a staff member leaves in the period, a complaint is accepted
+    # a day later, an expense doubles
+    left, hired = st[0].index("离职日期"), st[0].index("入职日期")
+    i = next(k for k in range(1, len(st)) if st[k][left] in ("", None))
+    st[i][left] = 46310.0                                                   # 2026-10-15
+    acc = cp[0].index(next(h for h in cp[0] if "受理" in str(h) and "时间" in str(h)))
+    j = next(k for k in range(1, len(cp)) if isinstance(cp[k][acc], float) and 46296 <= cp[k][acc] < 46326)
+    cp[j][acc] += 1
+    amt, day, ok = lg[0].index("金额"), lg[0].index("日期"), lg[0].index("财务审核")
+    k = next(k for k in range(1, len(lg)) if isinstance(lg[k][day], float) and 46296 <= lg[k][day] < 46327
+             and lg[k][ok] == "是" and lg[k][amt] > 0)                     # an approved expense of 2026-10
+    lg[k][amt] *= 2
+    for name, a in calls:
+        want = uncached(monkeypatch, name, *a)
+        assert want != before[name], name                                   # the change matters …
+        assert call(F, name, *a) == want, name                              # … and the cache follows it
+    assert st[i][hired] is not None
+
+
+def test_a_cached_answer_is_handed_out_as_a_copy(grids):
+    a = [grids["Complaints"], PERIOD, AS_OF, grids["Terms"]]
+    first = call(F, "SP_COMPLAINTS", *a)
+    out = F.SP_COMPLAINTS(*a)
+    out[1][1] = "changed by the caller"
+    assert F.SP_COMPLAINTS(*a) != out
+    assert call(F, "SP_COMPLAINTS", *a) == first
+
+
+def test_clip_signature_decides_the_clipped_tables(grids):
+    # two moments with the same signature give identical clipped tables; different signatures differ
+    from servicepledge.core.as_of import clip, signature
+    st = {"Staff": from_grid("Staff", grids["Staff"])}
+    df = st["Staff"].df
+    events = pd.concat([df["hired_on"], df["left_on"], df["trained_on"]]).dropna()
+    rng = random.Random(3)
+    lo, hi = events.min() - pd.Timedelta(days=3), events.max() + pd.Timedelta(days=3)
+    moments = [lo + (hi - lo) * rng.random() for _ in range(40)] + [events.iloc[0], events.iloc[0] +
+                                                                     pd.Timedelta(hours=23)]
+    seen = {}
+    for w in moments:
+        got = clip(st, pd.Timestamp(w)).tables["Staff"].df
+        sig = signature(st, pd.Timestamp(w))
+        if sig in seen:
+            pd.testing.assert_frame_equal(got, seen[sig])
+        else:
+            for other in seen.values():
+                assert not (len(other) == len(got) and other.equals(got))
+            seen[sig] = got
+    assert len(seen) > 3

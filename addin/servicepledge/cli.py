@@ -88,7 +88,8 @@ def cmd_report(a) -> int:
     stages = _Stages(["read", "compute", "write"], show=not a.json)
     try:
         stages.step(f"reading {path.name}")
-        wb = _read(read_workbook, path, stages.each)
+        from .inputs.parquet import is_parquet, read_parquet   # .parquet file or a folder of them (issue 12)
+        wb = _read(read_parquet if is_parquet(path) else read_workbook, path, stages.each)
         stages.step("computing KPIs")
         r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
                     source={"path": str(path), "sha256": wb.sha256})
@@ -177,7 +178,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"servicepledge {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("report", help="compute the monthly report of a service workbook")
-    r.add_argument("file", nargs="?", help="input workbook (.xlsx); default: the bundled sample")
+    r.add_argument("file", nargs="?", help="input workbook (.xlsx), Parquet file or folder of Parquet files; "
+                                          "default: the bundled sample")
     r.add_argument("--period", help="month YYYY-MM (default: month of the latest ticket)")
     r.add_argument("--as-of", dest="as_of", help="moment the report describes, e.g. '2026-10-31 18:00' (default: now)")
     r.add_argument("--json", action="store_true", help="print the JSON document instead of writing a workbook")

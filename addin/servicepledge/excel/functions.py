@@ -17,7 +17,7 @@ import pandas as pd
 from xlwings import arg, func, ret
 
 from ..outputs import sheets
-from ..core.as_of import clip, later
+from ..core.as_of import clip, later, signature
 from ..kpi import service as S
 from ..kpi import sla
 from ..outputs.labels import t
@@ -82,6 +82,25 @@ def _as_of(value):
 
 def _report(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None):
     return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
+
+
+def _remembered(name: str, parts: list, make):
+    """`make()`'s answer, kept in excel.memo under (name, parts, date system): parts are the fingerprints
+    of the arguments the answer depends on (and as_of's moment), so any changed cell misses. Cached
+    answers are handed out as copies (xlwings converts results in place)."""
+    key = None if memo.budget() == 0 or None in parts else ("answer", name, *parts, cells.date1904())
+    hit = memo.get(key)
+    if hit is None:
+        hit = make()
+        size = sum(len(r) for r in hit) if isinstance(hit, list) else 1
+        memo.put(key, hit, 512 + 64 * size)
+    return [list(r) if isinstance(r, list) else r for r in hit] if isinstance(hit, list) else hit
+
+
+def _fps(*values) -> list:
+    """The memo.fingerprint of each value (None each when the cache is off)."""
+    on = memo.budget() > 0
+    return [memo.fingerprint(v) if on else None for v in values]
 
 
 def _block(b) -> list[list]:
@@ -199,13 +218,19 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
     """Share of the month's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
     ticket is decided yet. Format the cell as %.
     """
-    tm = cells.terms(terms)
+    tk_fp, p_fp, t_fp = _fps(tickets, period, terms)
+    tm = cells.terms(terms, fp=t_fp)
     m = cells.scalar(metric, "metric")
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
         raise InputError(f"metric '{m}' is not known; use response or initial_solution")
     when = _as_of(as_of)
-    tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets")}, when).tables["Tickets"]
+    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, name, when],
+                       lambda: _compliance(tickets, tk_fp, period, name, when, tm))
+
+
+def _compliance(tickets, tk_fp, period, name, when, tm):
+    tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets", fp=tk_fp)}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
     rows = S.metric_rows(_tables(Tickets=tk), name, when, tm)
     x = rows.summary(p, tm["lang"])
@@ -231,9 +256,16 @@ def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None):
     """Complaint handling in the month: accepted, progress fed back and final answer, each with total, met,
     breached, pending and compliance (a table with a header row).
     """
-    tm = cells.terms(terms)
-    when, lang = _as_of(as_of), tm["lang"]
-    cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints")}, when).tables["Complaints"]
+    cp_fp, p_fp, t_fp = _fps(complaints, period, terms)
+    tm = cells.terms(terms, fp=t_fp)
+    when = _as_of(as_of)
+    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, when],
+                       lambda: _complaints(complaints, cp_fp, period, when, tm))
+
+
+def _complaints(complaints, cp_fp, period, when, tm):
+    lang = tm["lang"]
+    cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints", fp=cp_fp)}, when).tables["Complaints"]
     p = _period(period, cp.df["received_at"])
     keys = COMPLAINT_KEYS
     rows = []
@@ -254,9 +286,17 @@ def SP_TURNOVER(staff, period=None, terms=None):
     """Staff turnover of the month and of the rolling window against the threshold, with the verdict, the
     required action when it is exceeded, and the certified share (a two-column table).
     """
-    tm = cells.terms(terms)
-    st = cells.table("Staff", staff, "staff")
-    r = _report(_tables(Staff=st), _period(period), _as_of(None), tm)
+    st_fp, p_fp, t_fp = _fps(staff, period, terms)
+    tm = cells.terms(terms, fp=t_fp)
+    st = cells.table("Staff", staff, "staff", fp=st_fp)
+    p, when = _period(period), _as_of(None)    # judged now; the answer depends on now only through clip:
+    return _remembered("SP_TURNOVER", [st_fp, p_fp, t_fp, p.label, signature({"Staff": st}, when)],
+                       lambda: _turnover(staff, st_fp, p, when, tm))
+
+
+def _turnover(staff, st_fp, p, when, tm):
+    st = cells.table("Staff", staff, "staff", fp=st_fp)
+    r = _report(_tables(Staff=st), p, when, tm)
     if r.doc["turnover"]["unavailable"]:
         return cells.fail(_why(r.doc["turnover"]["unavailable"], "turnover", r.lang))
     return _block(sheets.staffing(r).blocks[0])
@@ -271,11 +311,18 @@ def SP_FUND(ledger, budget, period=None):
     """The special after-sales fund per category: budget, spent in the month, spent this year, utilization
     (spent / budget) and categories without a budget line (a table with a total row).
     """
-    lg = cells.table("FundLedger", ledger, "ledger")
-    bd = cells.table("FundBudget", budget, "budget")
-    lang = _lang_of(lg, bd)
+    lg_fp, bd_fp, p_fp = _fps(ledger, budget, period)
+    lg = cells.table("FundLedger", ledger, "ledger", fp=lg_fp)
+    bd = cells.table("FundBudget", budget, "budget", fp=bd_fp)
     when = _as_of(None)
     p = _period(period, clip({"FundLedger": lg}, when).tables["FundLedger"].df["date"])
+    # judged now; the answer depends on now only through clip (and the default month, in p)
+    return _remembered("SP_FUND", [lg_fp, bd_fp, p_fp, p.label, signature({"FundLedger": lg}, when)],
+                       lambda: _fund(lg, bd, p, when))
+
+
+def _fund(lg, bd, p, when):
+    lang = _lang_of(lg, bd)
     r = _report(_tables(FundLedger=lg, FundBudget=bd), p, when, DEFAULT_TERMS, lang)
     return _block(sheets.fund(r).blocks[0])
 

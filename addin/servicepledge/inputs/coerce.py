@@ -38,38 +38,55 @@ def _types(a: np.ndarray) -> np.ndarray:
     return np.fromiter(map(type, a), dtype=object, count=len(a))
 
 
-def _of_types(a: np.ndarray, pred) -> np.ndarray:
-    """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell."""
-    ta = _types(a)
+def _of_types(a: np.ndarray, pred, ta: np.ndarray | None = None) -> np.ndarray:
+    """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell
+    (`ta` = the cells' types when the caller has them already)."""
+    ta = _types(a) if ta is None else ta
+    kinds = set(ta)
+    if len(kinds) == 1:                       # one type in the column (the usual case): no comparison pass
+        return np.full(len(a), bool(pred(kinds.pop())))
     out = np.zeros(len(a), dtype=bool)
-    for t in set(ta):
+    for t in kinds:
         if pred(t):
             out |= ta == t
     return out
 
 
-def _is_str(a: np.ndarray) -> np.ndarray:
-    return _of_types(a, lambda t: t is str)
+def _is_str(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
+    return _of_types(a, _str_type, ta)
+
+
+def _str_type(t) -> bool:
+    return t is str
 
 
 def blank_mask(s: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT or only white space."""
     a = _obj(s)
-    na = pd.isna(a)
-    st = _is_str(a)
-    if st.any():
-        sub = a[st]
-        ws = np.fromiter(map(_blank_str, sub), dtype=bool, count=len(sub))
-        na[st] = ws
+    ta = _types(a)
+    na = np.zeros(len(a), dtype=bool)
+    kinds = set(ta)
+    for t in kinds:                           # decided per type: a column holds only a few
+        sel = (ta == t) if len(kinds) > 1 else np.ones(len(a), dtype=bool)
+        if t is type(None):
+            na |= sel
+        elif t is str:
+            sub = a[sel]
+            # "" compares in numpy's C loop; str.isspace is called as a C method (no Python frame per cell)
+            na[sel] = (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
+        elif t is float:
+            na[sel] = np.isnan(a[sel].astype("float64"))
+        elif t not in (int, bool):            # NaT, numpy NaN, Decimal, datetime …: pandas decides
+            na[sel] = pd.isna(a[sel])
     return pd.Series(na, index=s.index)
 
 
-def _blank_str(v: str) -> bool:
-    return not v or v.isspace()
+def _is_num_arr(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
+    return _of_types(a, _num_type, ta)
 
 
-def _is_num_arr(a: np.ndarray) -> np.ndarray:
-    return _of_types(a, lambda t: issubclass(t, _NUM_TYPES) and not issubclass(t, (bool, np.bool_)))
+def _num_type(t) -> bool:
+    return issubclass(t, _NUM_TYPES) and not issubclass(t, (bool, np.bool_))
 
 
 def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
@@ -95,10 +112,11 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = ~blank
     if todo.any():
-        num = _is_num_arr(a) & todo
+        ta = _types(a)
+        num = _is_num_arr(a, ta) & todo
         if num.any():
             out[num] = serial_to_datetime(a[num].astype("float64"), date1904)
-        txt = _is_str(a) & todo
+        txt = _is_str(a, ta) & todo
         objs = todo & ~num & ~txt
         if objs.any():   # datetime / date / Timestamp cells (time-of-day alone is not a date)
             out[objs] = _cells_to_datetime(a[objs])
@@ -202,11 +220,12 @@ def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> float64 (NaN for blank). Text like '¥1,200.50' or '12%' is accepted."""
     a = _obj(s)
     blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    num = _is_num_arr(a)
+    ta = _types(a)
+    num = _is_num_arr(a, ta)
     out = np.full(len(a), np.nan)
     if num.any():
         out[num] = a[num].astype("float64")
-    txt = ~blank & ~num & _is_str(a)
+    txt = ~blank & ~num & _is_str(a, ta)
     if txt.any():
         t = pd.Series(a[txt], dtype=object).str.strip().str.replace(r"[,，¥￥\s元]", "", regex=True)
         pct = t.str.endswith("%").to_numpy(dtype=bool)

@@ -154,7 +154,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     raw.columns = range(raw.shape[1])
     near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
     raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
-    blanks = {c: coerce.blank_mask(raw[i].astype(object)) for c, i in found.items()}
+    blanks = {c: _blank(raw[i]) for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
         keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
         raw = raw[keep]
@@ -168,12 +168,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         if c.name not in found:
             df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
             continue
-        col = raw[found[c.name]].astype(object)
-        conv = coerce.CONVERTERS[c.kind]
-        if c.kind in ("datetime", "date"):
-            vals, b = conv(col, date1904, blanks[c.name])
-        else:
-            vals, b = conv(col, blanks[c.name])
+        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904)
         df[c.name] = vals
         if b.any():
             bad[c.name] = b.to_numpy()
@@ -195,6 +190,52 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     from .checks import run_checks
     run_checks(loaded, issues)
     return loaded
+
+
+def _blank(col: pd.Series) -> pd.Series:
+    """Blank cells of a raw column: object cells by coerce.blank_mask; a categorical column (text read from
+    Parquet) by its categories; an already typed column (Parquet timestamps, numbers) where it is missing."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cat_blank = coerce.blank_mask(pd.Series(col.cat.categories.to_numpy(dtype=object), dtype=object)).to_numpy()
+        codes = col.cat.codes.to_numpy()
+        return pd.Series(np.where(codes < 0, True, cat_blank[np.maximum(codes, 0)] if len(cat_blank) else True),
+                         index=col.index)
+    if col.dtype == object:
+        return coerce.blank_mask(col)
+    return col.isna()
+
+
+def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool):
+    """One raw column -> (typed values, bad cells) with coerce.CONVERTERS[kind]. Columns that arrive typed
+    (Parquet) take a shortcut: datetimes and numbers as they are, a categorical column by converting its
+    distinct values only; everything else cell by cell as Excel's cells are."""
+    conv = coerce.CONVERTERS[kind]
+    dated = kind in ("datetime", "date")
+    if dated and pd.api.types.is_datetime64_dtype(col.dtype):
+        v = col.astype(coerce.DT)
+        v = v.where((v >= coerce._MIN) & (v <= coerce._MAX))
+        bad = col.notna() & v.isna()
+        return (v.dt.floor("D") if kind == "date" else v), bad
+    if kind == "number" and pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        v = col.astype("float64")
+        bad = ~np.isfinite(v.to_numpy()) & col.notna().to_numpy()
+        return v.where(~bad), pd.Series(bad, index=col.index)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = pd.Series(col.cat.categories.to_numpy(dtype=object), dtype=object)
+        cb = coerce.blank_mask(cats)
+        cv, cbad = conv(cats, date1904, cb) if dated else conv(cats, cb)
+        codes = col.cat.codes.to_numpy()
+        miss = codes < 0
+        take = np.maximum(codes, 0)
+        if not len(cats):
+            vals = pd.Series(index=col.index, dtype=cv.dtype)
+            return vals, pd.Series(False, index=col.index)
+        vals = pd.Series(cv.to_numpy()[take], index=col.index, dtype=cv.dtype)
+        if miss.any():
+            vals[miss] = None if vals.dtype == object else pd.NA if str(vals.dtype) == "boolean" else np.nan
+        return vals, pd.Series(cbad.to_numpy()[take] & ~miss, index=col.index)
+    col = col.astype(object)
+    return conv(col, date1904, blank) if dated else conv(col, blank)
 
 
 def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) -> None:

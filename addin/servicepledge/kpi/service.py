@@ -31,7 +31,11 @@ def targets(t: Loaded, key: str, terms) -> np.ndarray:
     if t.table.name != "Tickets":
         return np.full(len(t.df), float(terms[key]))
     table = {p: terms.target(key, p) for p in PRIORITIES}
-    return t.df["priority"].map(table).fillna(float(terms[key])).to_numpy(dtype="float64")
+    # each distinct priority looked up once (a handful), then taken by code: no per-row dictionary look-up
+    codes, uniq = pd.factorize(t.df["priority"], use_na_sentinel=True)
+    look = np.array([np.nan if table.get(u) is None else float(table[u]) for u in uniq] + [np.nan], dtype="float64")
+    out = look[np.where(codes >= 0, codes, len(uniq))]
+    return np.where(np.isnan(out), float(terms[key]), out)
 
 
 class MetricRows:
