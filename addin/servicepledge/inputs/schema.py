@@ -54,6 +54,7 @@ TICKETS = Table("Tickets", "服务工单", (
     C("customer_phone", ("联系电话",), "text", personal=True),
     C("product_line", ("产品类型",), "text"),
     C("engineer", ("工程师",), "text", personal=True),
+    C("contract", ("合同编号",), "text"),
 ))
 
 COMPLAINTS = Table("Complaints", "客户投诉", (
@@ -64,6 +65,7 @@ COMPLAINTS = Table("Complaints", "客户投诉", (
     C("final_reply_at", ("最终答复时间",), "datetime"),
     C("ticket_id", ("工单编号",), "text"),
     C("customer", ("客户",), "text", personal=True),
+    C("contract", ("合同编号",), "text"),
 ))
 
 STAFF = Table("Staff", "服务人员", (
@@ -113,8 +115,28 @@ HOLIDAYS = Table("Holidays", "节假日", (
     C("workday", ("是否工作日",), "workday", required=True),
 ))
 
+
+
+def _contract_term_columns() -> tuple[Column, ...]:
+    """One column per Terms key a contract may override (core/contracts.CONTRACT_KEYS), named as the key, with
+    the Chinese name of its Terms explanation as alias (首次响应时限, 计时方式, 上班时间 …)."""
+    from ..core.terms import CONTRACT_KEYS, EXPLAIN
+    out = []
+    for k in CONTRACT_KEYS:
+        short = EXPLAIN[k][0].split("（")[0].split("：")[0].split("，")[0].strip()
+        out.append(C(k, (short,), "raw"))
+    return tuple(out)
+
+
+CONTRACTS = Table("Contracts", "合同", (
+    C("contract", ("合同编号",), "text", required=True, unique=True),
+    C("customer", ("客户",), "text", personal=True),
+    *_contract_term_columns(),
+))
+
 TABLES: dict[str, Table] = {t.name: t for t in
-                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS)}
+                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS,
+                             CONTRACTS)}
 
 # Fund categories with a fixed meaning (any other text is allowed, but flagged without a budget line).
 FUND_CATEGORIES = {"薪酬": "salaries", "培训": "training", "设备": "equipment"}

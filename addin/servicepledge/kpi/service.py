@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core import availability
+from ..core import availability, contracts
 from ..core.period import Period
 from ..inputs.tables import Loaded
 from ..core.terms import PRIORITIES
@@ -22,12 +22,25 @@ TICKET_METRICS = ("response", "initial_solution")
 COMPLAINT_METRICS = ("accept", "progress", "final")
 
 
-def targets(t: Loaded, key: str, terms) -> np.ndarray:
-    """Target hours per row; per-priority overrides for ticket metrics."""
+def targets(t: Loaded, key: str, terms, rows=None) -> np.ndarray:
+    """Target hours per row (or per row of the positions `rows`); per-priority overrides for ticket metrics."""
+    n = len(t.df) if rows is None else len(rows)
     if t.table.name != "Tickets":
-        return np.full(len(t.df), float(terms[key]))
+        return np.full(n, float(terms[key]))
     table = {p: terms.target(key, p) for p in PRIORITIES}
-    return t.df["priority"].map(table).fillna(float(terms[key])).to_numpy(dtype="float64")
+    prio = t.df["priority"] if rows is None else t.df["priority"].iloc[rows]
+    return prio.map(table).fillna(float(terms[key])).to_numpy(dtype="float64")
+
+
+def _statuses(t: Loaded, key: str, start: pd.Series, stop: pd.Series, as_of, terms) -> pd.DataFrame:
+    """sla.statuses with each row's contract terms (core/contracts): one call per contract, not per row."""
+    split = contracts.groups(t.df, terms)
+    if split is None:
+        return sla.statuses(start, stop, targets(t, key, terms), as_of, terms)
+    parts = [sla.statuses(start.iloc[pos], stop.iloc[pos], targets(t, key, tm, pos), as_of, tm)
+             for tm, pos in split]
+    return pd.concat(parts).reindex(start.index) if parts else \
+        sla.statuses(start, stop, targets(t, key, terms), as_of, terms)
 
 
 class MetricRows:
@@ -54,7 +67,7 @@ class MetricRows:
         self.unusable_start = self.bad_start & population
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
-        self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms)
+        self.rows = _statuses(t, key, start_vals, stop_vals, as_of, terms)
         self.rows.loc[~(usable & population).to_numpy(), "status"] = None
         # a column the table lacks: no status at all (never "breached" for want of a column)
         self.loaded = t
@@ -71,12 +84,14 @@ class MetricRows:
         """Why this metric cannot be computed (a missing column), in `lang`; None when it can."""
         return availability.reason(self.loaded, self.metric, lang)
 
-    def summary(self, period: Period, lang: str = "en") -> dict:
-        excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
-                       + self.unusable_start.sum()
-                       + ((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
-        out = sla.summarize(self.rows, self.in_period(period), excluded)
-        out["target_hours"] = _target_label(self.rows["target"])
+    def summary(self, period: Period, lang: str = "en", only: pd.Series | None = None) -> dict:
+        """The metric's figures for `period`; `only` (a row mask, e.g. one contract's rows) narrows every count."""
+        o = (lambda m: m) if only is None else (lambda m: m & only)
+        excluded = int(o(period.contains(self.when) & self.population & ~self.usable).sum()
+                       + o(self.unusable_start).sum()
+                       + o((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
+        out = sla.summarize(self.rows, o(self.in_period(period)), excluded)
+        out["target_hours"] = _target_label(self.rows["target"] if only is None else self.rows["target"][only])
         out["unavailable"] = self.unavailable(lang)
         if out["unavailable"]:
             out.update({k: None for k in ("total", "met", "breached", "pending", "at_risk", "excluded")})
