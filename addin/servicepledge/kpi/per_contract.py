@@ -13,9 +13,15 @@ from ..core import contracts
 from . import breaches as B
 from . import service as S
 
-SLA_KEYS = ("total", "met", "breached", "pending", "compliance", "at_risk", "excluded", "target_hours")
-BREACH_KEYS = ("total", "minor", "major", "open", "overdue", "unnotified", "remedied", "remedied_late",
-               "fee_reduction_total", "compensation_total")
+# the per-contract sheet's columns: (JSON path, label key, format)
+SHEET = [("contract", "contract", "text"), ("customer", "customer", "text"),
+         ("response.compliance", "response", "pct"), ("initial_solution.compliance", "initial_solution", "pct"),
+         ("complaints.accept.compliance", "accept", "pct"), ("complaints.progress.compliance", "progress", "pct"),
+         ("complaints.final.compliance", "final", "pct"), ("sla_breached", "sla_breached", "int"),
+         ("breaches.total", "breach_items", "int"), ("breaches.minor", "minor", "int"),
+         ("breaches.major", "major", "int"), ("breaches.overdue", "overdue", "int"),
+         ("breaches.fee_reduction_total", "fee_reduction_total", "money"),
+         ("breaches.compensation_total", "compensation_total", "money")]
 
 
 def _mask(df: pd.DataFrame, contract: str) -> pd.Series:
@@ -28,9 +34,7 @@ def one(tables: dict, rows: dict, reg: pd.DataFrame, period, lang: str, terms, c
     sla = {}
     for m in S.METRICS:
         mr = rows[m]
-        x = mr.summary(period, lang, only=_mask(mr.loaded.df, contract))
-        sla[m] = {k: x.get(k) for k in SLA_KEYS}
-        sla[m]["unavailable"] = x["unavailable"]
+        sla[m] = mr.summary(period, lang, only=_mask(mr.loaded.df, contract))
     met = sum(sla[m]["met"] or 0 for m in S.METRICS)
     br = sum(sla[m]["breached"] or 0 for m in S.METRICS)
     items = reg.loc[(reg["contract"] == contract).to_numpy()] if len(reg) else reg
@@ -49,8 +53,8 @@ def one(tables: dict, rows: dict, reg: pd.DataFrame, period, lang: str, terms, c
         "sla_met": met,
         "sla_breached": br,
         "sla_compliance": None if met + br == 0 else met / (met + br),
-        "breaches": {k: v for k, v in B.summary(items).items() if k in BREACH_KEYS},
-        "followup": {k: fu[k] for k in ("resolved", "followed_up", "rate", "target", "met_target")},
+        "breaches": B.summary(items),
+        "followup": fu,
     }
 
 
@@ -63,23 +67,23 @@ def _customer(tables: dict, contract: str):
 
 
 def per_contract(tables: dict, rows: dict, reg: pd.DataFrame, doc: dict, period, lang: str, terms) -> list[dict]:
-    """One entry per contract of the Contracts table (in its order) and, first, the default contract when
-    any row of the period is measured by the Terms sheet; [] without contracts (the report is one contract)."""
+    """One entry per contract: first the default contract (the rows measured by the Terms sheet), then the
+    Contracts table's in its order; [] without contracts (the report is one contract)."""
     if not contracts.several(terms):
         return []
     out = [one(tables, rows, reg, period, lang, terms, c) for c in terms.ids]
-    d = out[0]
-    if not (d["sla_met"] + d["sla_breached"] + sum(d[m]["pending"] or 0 for m in ("response", "initial_solution"))
-            + sum(d["complaints"][m]["pending"] or 0 for m in S.COMPLAINT_METRICS)
-            + d["breaches"]["total"] + (d["followup"]["resolved"] or 0)
-            + sum(d[m]["excluded"] or 0 for m in ("response", "initial_solution"))
-            + sum(d["complaints"][m]["excluded"] or 0 for m in S.COMPLAINT_METRICS)):
-        out = out[1:]          # nothing fell to the default contract this period
     for k in ("fee_reduction_total", "compensation_total"):
         if doc["breaches"].get(k) is None:        # a missing column makes the money unknowable (as in the total)
             for e in out:
                 e["breaches"][k] = None
     return out
+
+
+def active(e: dict) -> bool:
+    """Whether a contract has anything in the period (a record, a pending item, a breach, a resolved ticket)."""
+    sla = [e["response"], e["initial_solution"], *e["complaints"].values()]
+    return bool(sum((x["total"] or 0) + (x["excluded"] or 0) for x in sla) + e["breaches"]["total"]
+                + (e["followup"]["resolved"] or 0))
 
 
 def worst(entries: list[dict], n: int = 3) -> list[dict]:
@@ -89,3 +93,24 @@ def worst(entries: list[dict], n: int = 3) -> list[dict]:
     key = (lambda e: (1.0 if e["sla_compliance"] is None else e["sla_compliance"], -e["breaches"]["total"],
                       -((e["breaches"]["fee_reduction_total"] or 0) + (e["breaches"]["compensation_total"] or 0))))
     return sorted(bad, key=key)[:n]
+
+
+def narrow(report, contract: str):
+    """The report as one contract sees it (the SP_ functions' contract filter): its SLA, breach and follow-up
+    figures and its register items; staff turnover and the fund stay the provider's."""
+    entry = next(e for e in report.doc["contracts"] if (e["contract"] or contracts.DEFAULT) == contract)
+    doc = dict(report.doc)
+    doc["response"], doc["initial_solution"] = entry["response"], entry["initial_solution"]
+    doc["complaints"], doc["followup"] = entry["complaints"], entry["followup"]
+    doc["breaches"] = {**report.doc["breaches"], **entry["breaches"],
+                       "items": [i for i in report.doc["breaches"]["items"]
+                                 if (i.get("contract") or contracts.DEFAULT) == contract]}
+    reg = report.register.loc[(report.register["contract"] == contract).to_numpy()].reset_index(drop=True)
+    return replace(report, doc=doc, register=reg)
+
+
+def value(entry: dict, path: str):
+    """entry["a"]["b"] for the path "a.b"."""
+    for k in path.split("."):
+        entry = None if entry is None else entry.get(k)
+    return entry
