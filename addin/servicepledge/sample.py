@@ -336,6 +336,8 @@ def build_sample(path, seed: int = SEED) -> Path:
     data, wb = build_tables(seed), Workbook()
     wb.remove(wb.active)
     for name, table in TABLES.items():
+        if name not in data:        # a table the sample does not fill (Contracts: the sample is one contract)
+            continue
         ws = wb.create_sheet(table.zh)
         ws.append([c.aliases[0] for c in table.columns])
         for row in data[name]:
