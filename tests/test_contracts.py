@@ -209,3 +209,52 @@ def test_bad_contract_term_names_row_and_column(tmp_path):
     assert res.returncode != 0
     line = res.stderr.strip().splitlines()[-1]
     assert "Contracts (合同) row 3" in line and "计时方式" in line and "sometimes" in line and "Traceback" not in res.stderr
+
+
+def test_grouped_statuses_equal_each_contract_alone():
+    """Random tickets of three contracts (one calendar, two business with other hours): every row's status,
+    elapsed and target equal what that contract's terms alone give the same rows (the grouping never mixes
+    rows up)."""
+    import numpy as np
+    import pandas as pd
+
+    from servicepledge.core import contracts as CT
+    from servicepledge.core.terms import parse_terms
+    from servicepledge.inputs import tables as T
+    from servicepledge.kpi import service as S
+    rng = np.random.default_rng(11)
+    n = 3000
+    opened = pd.Timestamp("2026-09-01") + pd.to_timedelta(rng.integers(0, 60 * 86400, n), unit="s")
+    resp = opened + pd.to_timedelta(rng.integers(0, 30 * 3600, n), unit="s")
+    resp = resp.where(rng.random(n) > 0.1)                              # some not answered yet
+    rows = [dict(ticket_id=f"T{i}", opened_at=o.strftime("%Y-%m-%d %H:%M:%S"),
+                 first_response_at=None if pd.isna(r) else r.strftime("%Y-%m-%d %H:%M:%S"),
+                 priority=["P1", "P2", None][i % 3], contract=c)
+            for i, (o, r, c) in enumerate(zip(opened, resp, rng.choice(["A", "B", "C", None], n)))]
+    from helpers import grid
+    t = T.from_grid("Tickets", grid("Tickets", rows))
+    own = {"A": {"response_hours": 4, "response_hours_P1": 1},
+           "B": {"time_basis": "business"},
+           "C": {"time_basis": "business", "work_start": "08:30", "work_end": "17:30", "response_hours": 3}}
+    base = parse_terms({})
+    ct = CT.ContractTerms(dict(base.values), {}, base.given,
+                          (("", base), *((k, parse_terms(v)) for k, v in own.items())))
+    as_of = pd.Timestamp("2026-11-15 12:00")
+    got = S.MetricRows(t, "response", as_of, ct).rows
+    for c in ("A", "B", "C", None):
+        alone = S.MetricRows(t, "response", as_of, parse_terms(own.get(c, {}))).rows
+        m = (t.df["contract"] == c).to_numpy() if c else t.df["contract"].isna().to_numpy()
+        assert m.sum() > 500
+        pd.testing.assert_frame_equal(got[m], alone[m])
+
+
+def test_customer_on_two_contracts_does_not_choose():
+    from helpers import report
+    r = report(period="2026-11", as_of="2026-11-30 18:00", Tickets=[
+        dict(ticket_id="T1", opened_at="2026-11-02 10:00", first_response_at="2026-11-02 13:00", customer="甲公司")],
+        Contracts=[dict(contract="A", customer="甲公司", response_hours=4),
+                   dict(contract="A2", customer="甲公司", response_hours=1)])
+    # 甲公司 is on A and A2: neither is guessed; the Terms sheet's 2 h judges the 3 h answer -> Breached
+    assert (r.doc["response"]["breached"], [e["contract"] for e in r.doc["contracts"]]) == (1, [None, "A", "A2"])
+    assert r.doc["contracts"][0]["response"]["breached"] == 1
+    assert [w["code"] for w in r.doc["warnings"] if w["code"].startswith("contract")] == ["contract_missing"]
