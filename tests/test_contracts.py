@@ -195,6 +195,8 @@ def test_report_workbook_has_the_contract_sheet(tmp_path):
     assert at["Total (all contracts)"]["Compensation"] == 3000
     assert at["Total (all contracts)"]["Breach items"] == 4
     assert at["A"]["Customer"] != "甲公司"                      # masked as in every shared sheet
+    assert at["B"]["Initial solution (complex)"] == "Cannot compute"   # no 复杂问题 column: said, never blank
+    assert at["A"]["Terms that differ from the Terms sheet"] == "response_hours=4; minor_fee_reduction_ratio=0.2"
     reg = [r for r in wb["Breach register"].iter_rows(values_only=True)]
     head = next(r for r in reg if r and "Contract" in r)
     assert {r[head.index("Contract")] for r in reg[reg.index(head) + 1:] if r[0]} == \

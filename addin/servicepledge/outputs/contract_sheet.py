@@ -26,6 +26,17 @@ def _total(doc: dict) -> dict:
             "sla_breached": sum(x["breached"] or 0 for x in sla), "breaches": doc["breaches"]}
 
 
+def _cells(e: dict, lang: str) -> list:
+    """The SHEET columns of one entry; a compliance a missing column makes impossible says so (never blank)."""
+    out = []
+    for path, _, _ in SHEET:
+        v = value(e, path)
+        if path.endswith(".compliance") and value(e, path.rsplit(".", 1)[0] + ".unavailable"):
+            v = t("unavailable", lang)
+        out.append(v)
+    return out
+
+
 def sheet(r, mask: bool) -> SheetModel:
     lang, entries = r.lang, r.doc["contracts"]
     head = [t(label, lang) for _, label, _ in SHEET] + [t("contract_terms", lang)]
@@ -33,14 +44,14 @@ def sheet(r, mask: bool) -> SheetModel:
     for e in entries:
         if e["contract"] is None and not active(e):
             continue            # nothing fell to the Terms sheet this period
-        row = [value(e, path) for path, _, _ in SHEET]
+        row = _cells(e, lang)
         row[0] = _name(e, lang)
         if mask and row[1] is not None:
             row[1] = mask_value(row[1], "name")
         terms = e.get("terms") or {}
-        row.append("; ".join(f"{k}={v}" for k, v in terms.items()) or None)
+        row.append("; ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in terms.items()) or None)
         rows.append(row)
-    total = [value(_total(r.doc), path) for path, _, _ in SHEET]
+    total = _cells(_total(r.doc), lang)
     total[0] = t("contract_total", lang)
     rows.append(total + [None])
     fmts = [_FMT[f] for _, _, f in SHEET] + [TEXT]
