@@ -186,6 +186,11 @@ def test_report_workbook_has_the_contract_sheet(tmp_path):
     assert res.returncode == 0, res.stderr
     wb = openpyxl.load_workbook(out)
     assert "By contract" in wb.sheetnames
+    dash = [c for r in wb["Dashboard"].iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    assert any("the 2 contracts of the Contracts table are measured by their own terms" in c for c in dash)
+    worst = dash.index("Contracts to look at first")
+    # SLA compliance over the five metrics: default 1/2, B 7/9 (met 2+1+2+2, breached 1+1), A 4/5 -> that order
+    assert dash[worst + 1] == "Contract" and dash[worst + 7:worst + 10] == ["Default (Terms sheet)", "B", "A"]
     values = [[c for c in r] for r in wb["By contract"].iter_rows(values_only=True)]
     head = next(r for r in values if r and r[0] == "Contract")
     at = {r[0]: dict(zip(head, r)) for r in values if r and r[0] in ("Default (Terms sheet)", "A", "B",

@@ -140,6 +140,9 @@ L: dict[str, tuple[str, str]] = {
     "sla_compliance": ("综合时效达标率", "SLA compliance (all metrics)"),
     "sla_breached": ("超时项数", "SLA breaches"), "breach_items": ("违约项数", "Breach items"),
     "contract_terms": ("本合同条款（与承诺参数表不同之处）", "Terms that differ from the Terms sheet"),
+    "contracts_note": ("以上为承诺参数表（默认合同）的条款；合同表中的 {n} 个合同按各自条款计算，见“分合同汇总”",
+                       "These are the Terms sheet's terms (the default contract); the {n} contracts of the Contracts "
+                       "table are measured by their own terms (see By contract)"),
 }
 
 

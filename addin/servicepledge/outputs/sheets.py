@@ -134,12 +134,13 @@ def dashboard(r: Report) -> SheetModel:
                "fee_reduction_total", "compensation_total"]
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
-    blocks = [headline, small, wide, sla, brb]
+    blocks, notes = [headline, small, wide, sla, brb], terms_lines(r)
     if d.get("contracts"):                   # several contracts: the ones to look at first (issue 11)
         from .contract_sheet import worst_block
         blocks += [b for b in [worst_block(r)] if b is not None]
+        notes = notes + [t("contracts_note", lang, n=sum(1 for e in d["contracts"] if e["contract"]))]
     return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      blocks, notes=terms_lines(r), warnings=warning_lines(r))
+                      blocks, notes=notes, warnings=warning_lines(r))
 
 
 def warning_lines(r: Report) -> list[str]:
