@@ -118,6 +118,22 @@ MEANING = {
     ("Pauses", "paused_to"): ("挂起结束（计时恢复）；空白 = 仍在挂起，计到截止时间",
                               "clock restarted at; blank = still paused, counted up to as_of"),
 }
+# issue 11: the contract a ticket or complaint belongs to, and the Contracts table
+MEANING.update({
+    ("Tickets", "contract"): ("所属合同；空白 = 按客户对应合同表中的唯一合同，否则按承诺参数表（默认合同）",
+                              "the contract; blank = the customer's only contract in the Contracts table, "
+                              "else the Terms sheet (default contract)"),
+    ("Complaints", "contract"): ("所属合同；空白 = 按客户，再按关联工单的合同，否则按承诺参数表",
+                                 "the contract; blank = by customer, then by the linked ticket's contract, "
+                                 "else the Terms sheet"),
+    ("Contracts", "contract"): ("合同编号，每个合同一行", "contract number, one row per contract"),
+    ("Contracts", "customer"): ("签约客户；未填合同编号的工单、投诉按客户归入合同（客户只在一个合同中出现时）",
+                                "the customer; tickets and complaints without a contract go to the contract of "
+                                "their customer (when the customer is on exactly one contract)"),
+    **{("Contracts", k): (f"本合同的 `{k}`（{terms.EXPLAIN[k][0]}）；空白 = 承诺参数表的值",
+                          f"this contract's `{k}` ({terms.EXPLAIN[k][1]}); blank = the Terms sheet's value")
+       for k in terms.CONTRACT_KEYS},
+})
 
 HEAD = {
     "columns": (("列名", "中文表头", "类型", "必填 / 唯一 / 个人信息", "含义"),
@@ -140,6 +156,7 @@ TABLE_USE = {
     "Terms": ("承诺参数（时限、阈值、比例）", "commitment parameters (targets, thresholds, ratios)"),
     "Holidays": ("单日覆盖工作日 / 休息日", "single-day working-day overrides"),
     "Pauses": ("挂起期间不计时（等待客户）", "spans when a clock stops (waiting on the customer)"),
+    "Contracts": ("各合同自己的条款（覆盖承诺参数表）", "each contract's own terms (overriding the Terms sheet)"),
 }
 
 

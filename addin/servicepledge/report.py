@@ -19,6 +19,8 @@ from .inputs.tables import Issues, Loaded
 from .core.terms import Terms, TermsError, parse_terms
 from .core.availability import reason, warn_missing
 from .core.worktime import uncovered_years
+from .core import contracts
+from .kpi.per_contract import per_contract
 
 
 def terms_from_tables(terms_table: Loaded | None, holidays: Loaded | None, extra: dict | None = None) -> Terms:
@@ -66,6 +68,9 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     tables = clipped.tables
     t, c = tables["Tickets"], tables["Complaints"]
     period = period if isinstance(period, Period) else parse_period(period, t.df["opened_at"], date1904)
+    terms = contracts.build(tables.get("Contracts"), terms)       # the Terms sheet itself without contracts
+    tables = contracts.assign(tables, terms, period, issues)
+    t, c = tables["Tickets"], tables["Complaints"]
 
     pauses = pauses_at(tables, as_of, issues)
     rows = {m: S.metric_rows(tables, m, as_of, terms, pauses) for m in S.METRICS}
@@ -87,27 +92,33 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "complaints": {m: rows[m].summary(period, lang) for m in S.COMPLAINT_METRICS},
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
         "fund": fund,
-        "breaches": {**B.summary(reg), **_breach_gaps(tables, lang), "items": _items_json(reg)},
+        "breaches": {**B.summary(reg), **_breach_gaps(tables, lang), "items": _items_json(reg, contracts.several(terms))},
         "followup": S.followup(t, period, terms, lang),
         "data_issues": issues.rows,
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
     }
+    doc["contracts"] = per_contract(tables, rows, reg, doc, period, lang, terms)
     history = {m: rows[m].history(period) for m in S.METRICS}
-    return Report(doc, period, as_of, terms, lang, reg, F.disclosure(tables["FundLedger"], period),
+    base = terms.contracts[0][1] if contracts.several(terms) else terms
+    return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
                   ST.history(tables["Staff"], period, terms), history, dict(source or {}))
 
 
 def _calendar_issues(tables: dict, terms: Terms, as_of, issues: Issues) -> None:
-    """Years outside the holiday calendar are reported, never guessed silently."""
-    if terms["holidays"] != "CN" or (terms["time_basis"] != "business" and terms["day_basis"] != "working"):
+    """Years outside the holiday calendar are reported, never guessed silently (for every contract's terms)."""
+    each = [tm for _, tm in terms.contracts] if contracts.several(terms) else [terms]
+    each = [tm for tm in each
+            if tm["holidays"] == "CN" and (tm["time_basis"] == "business" or tm["day_basis"] == "working")]
+    if not each:
         return
     starts = pd.concat([tables["Tickets"].df["opened_at"], tables["Complaints"].df["received_at"],
                         tables["Notices"].df["notice_date"]]).dropna()
     if not len(starts):
         return
     stops = pd.Series(as_of, index=starts.index).astype(starts.dtype)
-    for y in uncovered_years(starts, stops, terms):
+    years = sorted(set().union(*(uncovered_years(starts, stops, tm) for tm in each)))
+    for y in years:
         issues.add("Terms", None, "holidays", f"China's official holiday calendar is not published for {y} "
                    f"in this version; {y} is counted with weekdays only (add its holidays to the Holidays table)")
 
@@ -123,7 +134,7 @@ def _breach_gaps(tables: dict, lang: str) -> dict:
     return out
 
 
-def _items_json(reg: pd.DataFrame) -> list[dict]:
+def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
     out = []
     for r in reg.itertuples(index=False):
         out.append({
@@ -138,6 +149,7 @@ def _items_json(reg: pd.DataFrame) -> list[dict]:
             "status": r.status,
             "fee_reduction": round(float(r.fee_reduction), 2),
             "compensation": round(float(r.compensation), 2),
+            **({"contract": r.contract or None} if with_contract else {}),   # only with a Contracts table
         })
     return out
 

@@ -337,7 +337,7 @@ def build_sample(path, seed: int = SEED) -> Path:
     data, wb = build_tables(seed), Workbook()
     wb.remove(wb.active)
     for name, table in TABLES.items():
-        if name not in data:          # Pauses: the sample has none, as a workbook without that table
+        if name not in data:        # a table the sample does not fill (Pauses; Contracts: the sample is one contract)
             continue
         ws = wb.create_sheet(table.zh)
         ws.append([c.aliases[0] for c in table.columns])

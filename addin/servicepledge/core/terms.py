@@ -84,6 +84,10 @@ for _p in PRIORITIES:
     EXPLAIN[f"response_hours_{_p}"] = (f"{_p} 首次响应时限（可空）", f"{_p} first-response target (optional)")
     EXPLAIN[f"complex_solution_hours_{_p}"] = (f"{_p} 初步方案时限（可空）", f"{_p} initial-solution target (optional)")
 
+# Keys a contract may override (the Contracts table's columns): all but the provider-wide ones (staff turnover is
+# measured over the whole team, the report has one language).
+CONTRACT_KEYS = tuple(k for k in DEFAULTS if k not in ("turnover_threshold", "turnover_window_months", "lang"))
+
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
          "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 

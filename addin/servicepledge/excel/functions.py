@@ -27,6 +27,8 @@ from ..inputs.schema import TABLES, header_key
 from ..inputs.tables import InputError, Issues, empty
 from ..core.terms import DEFAULT_TERMS
 from ..core.worktime import elapsed_hours
+from ..core import contracts as CT
+from ..kpi.per_contract import narrow
 from . import cells, memo
 from .kpisheet import COMPLAINT_KEYS
 from .cells import guard
@@ -45,6 +47,9 @@ D_STAFF = "The service staff table (服务人员) with its header row, e.g. Staf
 D_LEDGER = "The fund ledger (基金台账) with its header row, e.g. FundLedger[#All]."
 D_BUDGET = "The fund budget (基金预算) with its header row, e.g. FundBudget[#All]."
 D_NOTICES = "The written breach notices (违约通知) with their header row, e.g. Notices[#All]."
+D_CONTRACT = ("Optional. One contract number (合同编号), e.g. \"HT-2026-01\": only that contract's figures, measured by "
+              "its own terms. \"默认\" / \"default\" = the rows measured by the Terms sheet. Needs the contracts argument.")
+D_CONTRACTS = "Optional. The Contracts table (合同) with its header row, e.g. Contracts[#All]: each contract's own terms."
 
 _METRICS = {header_key(k): m for m in S.TICKET_METRICS
             for k in (m, m.replace("_", " "), t(m, "zh"), t(m, "en"))}
@@ -213,30 +218,63 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
 @arg("metric", doc="Optional. \"response\" (first response, the default) or \"initial_solution\" (complex problems).")
 @arg("as_of", doc=D_AS_OF)
 @arg("terms", "raw", doc=D_TERMS)
+@arg("contract", doc=D_CONTRACT)
+@arg("contracts", "raw", doc=D_CONTRACTS)
 @guard
-def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None):
+def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, contract=None, contracts=None):
     """Share of the month's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
-    ticket is decided yet. Format the cell as %.
+    ticket is decided yet. Format the cell as %. With a contract: that contract's tickets, by its terms.
     """
-    tk_fp, p_fp, t_fp = _fps(tickets, period, terms)
+    tk_fp, p_fp, t_fp, c_fp, cs_fp = _fps(tickets, period, terms, contract, contracts)
     tm = cells.terms(terms, fp=t_fp)
     m = cells.scalar(metric, "metric")
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
         raise InputError(f"metric '{m}' is not known; use response or initial_solution")
     when = _as_of(as_of)
-    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, name, when],
-                       lambda: _compliance(tickets, tk_fp, period, name, when, tm))
+    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, name, when],
+                       lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts))
 
 
-def _compliance(tickets, tk_fp, period, name, when, tm):
+def _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts):
     tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets", fp=tk_fp)}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
-    rows = S.metric_rows(_tables(Tickets=tk), name, when, tm)
-    x = rows.summary(p, tm["lang"])
+    tabs, tm, only = _contract_scope(_tables(Tickets=tk), tm, p, contract, contracts)
+    rows = S.metric_rows(tabs, name, when, tm)
+    x = rows.summary(p, tm["lang"], only=only(rows))
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
     return cells.cell(x["compliance"])
+
+
+def _contract_filter(contract, ids: list):
+    """The contract id the `contract` argument names (contracts.DEFAULT for 默认/default); None when empty.
+    `ids`: the contracts of the Contracts table."""
+    c = cells.scalar(contract, "contract")
+    if c is None:
+        return None
+    c = str(c).strip()
+    if not ids:
+        raise InputError(f"contract '{c}': pass the Contracts table (合同) after it, e.g. Contracts[#All], "
+                         f"so the contract's own terms are used")
+    if c.lower() in ("默认", "default"):
+        return CT.DEFAULT
+    if c not in ids:
+        raise InputError(f"contract '{c}' is not in the Contracts table (合同); use one of: {', '.join(ids)}")
+    return c
+
+
+def _contract_scope(tables: dict, tm, period, contract, contracts_arg):
+    """(tables with each row's contract, the terms with the contracts', a MetricRows -> row mask or None)."""
+    ct = cells.table("Contracts", contracts_arg, "contracts") if contracts_arg is not None else empty("Contracts")
+    terms = CT.build(ct, tm)
+    c = _contract_filter(contract, [i for i in terms.ids if i] if CT.several(terms) else [])
+    if not CT.several(terms):
+        return tables, tm, (lambda mr: None)
+    tables = CT.assign({**tables, "Contracts": ct}, terms, period, Issues())
+    if c is None:
+        return tables, terms, (lambda mr: None)
+    return tables, terms, (lambda mr: pd.Series(CT.codes(mr.loaded.df) == c, index=mr.loaded.df.index))
 
 
 def _why(reason: str, figure: str, lang: str) -> str:
@@ -251,26 +289,30 @@ def _why(reason: str, figure: str, lang: str) -> str:
 @arg("period", doc=D_PERIOD)
 @arg("as_of", doc=D_AS_OF)
 @arg("terms", "raw", doc=D_TERMS)
+@arg("contract", doc=D_CONTRACT)
+@arg("contracts", "raw", doc=D_CONTRACTS)
 @guard
-def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None):
+def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None, contracts=None):
     """Complaint handling in the month: accepted, progress fed back and final answer, each with total, met,
-    breached, pending and compliance (a table with a header row).
+    breached, pending and compliance (a table with a header row). With a contract: its complaints, by its terms.
     """
-    cp_fp, p_fp, t_fp = _fps(complaints, period, terms)
+    cp_fp, p_fp, t_fp, c_fp, cs_fp = _fps(complaints, period, terms, contract, contracts)
     tm = cells.terms(terms, fp=t_fp)
     when = _as_of(as_of)
-    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, when],
-                       lambda: _complaints(complaints, cp_fp, period, when, tm))
+    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, c_fp, cs_fp, when],
+                       lambda: _complaints(complaints, cp_fp, period, when, tm, contract, contracts))
 
 
-def _complaints(complaints, cp_fp, period, when, tm):
+def _complaints(complaints, cp_fp, period, when, tm, contract, contracts):
     lang = tm["lang"]
     cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints", fp=cp_fp)}, when).tables["Complaints"]
     p = _period(period, cp.df["received_at"])
+    tabs, tm, only = _contract_scope(_tables(Complaints=cp), tm, p, contract, contracts)
     keys = COMPLAINT_KEYS
     rows = []
     for m in S.COMPLAINT_METRICS:
-        x = S.metric_rows(_tables(Complaints=cp), m, when, tm).summary(p, lang)
+        mr = S.metric_rows(tabs, m, when, tm)
+        x = mr.summary(p, lang, only=only(mr))
         if x["unavailable"]:
             x["compliance"] = cells.fail(_why(x["unavailable"], m, lang))
         rows.append([t(m, lang)] + [x[k] for k in keys])
@@ -334,35 +376,50 @@ def _fund(lg, bd, p, when):
 @arg("period", doc=D_PERIOD)
 @arg("as_of", doc=D_AS_OF)
 @arg("terms", "raw", doc=D_TERMS)
+@arg("contract", doc=D_CONTRACT)
+@arg("contracts", "raw", doc=D_CONTRACTS)
 @ret(date_format="yyyy-mm-dd")
 @guard
-def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None):
+def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None, contract=None, contracts=None):
     """The breach register of the month: every late or below-standard ticket or complaint and every written
     notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
+    With a contract: that contract's items only.
     """
-    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms)
+    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms, contracts)
+    r = _narrowed(r, contract)
     return _block(sheets.breaches(r, mask=True).blocks[0])
+
+
+def _narrowed(r, contract):
+    """The report as the `contract` argument asks (the whole report when it is empty)."""
+    c = _contract_filter(contract, [e["contract"] for e in r.doc.get("contracts", []) if e["contract"]])
+    return r if c is None else narrow(r, c)
 
 
 @func
 @report_args
+@arg("contract", doc=D_CONTRACT)
+@arg("contracts", "raw", doc=D_CONTRACTS)
 @guard
-def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None):
+def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
+            contract=None, contracts=None):
     """The headline figures of the month (the report's dashboard): each figure with its actual value, its
-    target and the verdict OK / Not met. Rates are fractions: format them as %.
+    target and the verdict OK / Not met. Rates are fractions: format them as %. With a contract: its service
+    figures by its own terms (staff turnover and the fund stay the provider's).
     """
-    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    r = _narrowed(_full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
+                               contracts), contract)
     return _block(sheets.dashboard(r).blocks[0])
 
 
-def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms):
+def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, contracts=None):
     """The whole month's report from the six tables (any of them may be left empty).
 
     Computed once per (tables' content, period, as_of, terms, date system) and shared by SP_KPIS,
     SP_BREACHES, SP_WARNINGS and SP_CHART (excel.memo); each table is typed once per content."""
     on = memo.budget() > 0
     args = {"tickets": tickets, "complaints": complaints, "staff": staff, "ledger": ledger, "budget": budget,
-            "notices": notices}
+            "notices": notices, **({"contracts": contracts} if contracts is not None else {})}
     fps = {k: memo.fingerprint(v) if on else None for k, v in args.items()}
     t_fp = memo.fingerprint(terms) if on else None
     tm = cells.terms(terms, fp=t_fp)
@@ -380,7 +437,7 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
         return r
     issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
     names = {"tickets": "Tickets", "complaints": "Complaints", "staff": "Staff", "ledger": "FundLedger",
-             "budget": "FundBudget", "notices": "Notices"}
+             "budget": "FundBudget", "notices": "Notices", "contracts": "Contracts"}
     given = {names[k]: cells.table(names[k], v, k, issues, fp=fps[k]) for k, v in args.items()}
     tk = given["Tickets"]
     when = _as_of(as_of) if when is None else when

@@ -57,6 +57,7 @@ TICKETS = Table("Tickets", "服务工单", (
     # the ticketing system's own SLA due times (used instead of the Terms target when present)
     C("response_due_at", ("响应截止时间",), "datetime"),
     C("solution_due_at", ("方案截止时间", "初步方案截止时间"), "datetime"),
+    C("contract", ("合同编号",), "text"),
 ))
 
 COMPLAINTS = Table("Complaints", "客户投诉", (
@@ -70,6 +71,7 @@ COMPLAINTS = Table("Complaints", "客户投诉", (
     C("accept_due_at", ("受理截止时间",), "datetime"),
     C("progress_due_at", ("进展反馈截止时间",), "datetime"),
     C("final_due_at", ("答复截止时间", "最终答复截止时间"), "datetime"),
+    C("contract", ("合同编号",), "text"),
 ))
 
 STAFF = Table("Staff", "服务人员", (
@@ -126,8 +128,27 @@ PAUSES = Table("Pauses", "挂起记录", (
     C("paused_to", ("挂起结束",), "datetime"),
 ))
 
+
+def _contract_term_columns() -> tuple[Column, ...]:
+    """One column per Terms key a contract may override (core/contracts.CONTRACT_KEYS), named as the key, with
+    the Chinese name of its Terms explanation as alias (首次响应时限, 计时方式, 上班时间 …)."""
+    from ..core.terms import CONTRACT_KEYS, EXPLAIN
+    out = []
+    for k in CONTRACT_KEYS:
+        short = EXPLAIN[k][0].split("（")[0].split("：")[0].split("，")[0].strip()
+        out.append(C(k, (short,), "raw"))
+    return tuple(out)
+
+
+CONTRACTS = Table("Contracts", "合同", (
+    C("contract", ("合同编号",), "text", required=True, unique=True),
+    C("customer", ("客户",), "text", personal=True),
+    *_contract_term_columns(),
+))
+
 TABLES: dict[str, Table] = {t.name: t for t in
-                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS, PAUSES)}
+                            (TICKETS, COMPLAINTS, STAFF, FUND_LEDGER, FUND_BUDGET, NOTICES, TERMS, HOLIDAYS,
+                             PAUSES, CONTRACTS)}
 
 # Fund categories with a fixed meaning (any other text is allowed, but flagged without a budget line).
 FUND_CATEGORIES = {"薪酬": "salaries", "培训": "training", "设备": "equipment"}

@@ -1,16 +1,19 @@
 """The breach register (违约登记) of docs/DEFINITIONS.md §7: items, notices, severity, deadline, status, remedies."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from ..core import contracts
 from ..core.period import Period
 from ..inputs.tables import Loaded
 from ..core.worktime import add_days
 from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
-COLUMNS = ["ref_id", "source", "reasons", "due_from_source", "related_ids", "opened_at", "severity", "notice_id", "notice_date",
-           "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation", "customer"]
+COLUMNS = ["ref_id", "source", "reasons", "due_from_source", "related_ids", "opened_at", "severity", "notice_id",
+           "notice_date", "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction",
+           "compensation", "customer", "contract"]
 
 
 def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -42,7 +45,8 @@ def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
                              "quality": quality_not_met}, in_p)
     due = _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons,
-                         "due_from_source": due, "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"]})
+                         "due_from_source": due, "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"],
+                         "contract": contracts.codes(df)[hit.to_numpy()]})
 
 
 def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
@@ -52,7 +56,8 @@ def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataF
     due = _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons,
                          "due_from_source": due, "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
-                         "ticket_link": df.loc[hit, "ticket_id"]})
+                         "ticket_link": df.loc[hit, "ticket_id"],
+                         "contract": contracts.codes(df)[hit.to_numpy()]})
 
 
 def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, period: Period,
@@ -80,15 +85,21 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
         opened = look(t_ids["opened_at"]).where(is_t, look(c_ids["received_at"]))
         customer = look(t_ids["customer"]).where(is_t, look(c_ids["customer"]))
         link = look(c_ids["ticket_id"]).where(src == "complaint")
+        t_con = pd.Series(contracts.codes(t_ids), index=t_ids.index)
+        c_con = pd.Series(contracts.codes(c_ids), index=c_ids.index)
+        con = look(t_con).where(is_t, look(c_con)).where(is_t | is_c, contracts.DEFAULT)
         items = pd.concat([items, pd.DataFrame({"ref_id": ref.to_numpy(), "source": src.to_numpy(),
                                                 "reasons": [["notice"] for _ in range(len(extra))],
                                                 "due_from_source": [[] for _ in range(len(extra))],
                                                 "opened_at": opened.to_numpy(), "customer": customer.to_numpy(),
-                                                "ticket_link": link.to_numpy()})],
+                                                "ticket_link": link.to_numpy(),
+                                                "contract": con.to_numpy()})],
                           ignore_index=True)
     for col in ("opened_at", "customer", "ticket_link"):
         if col not in items:
             items[col] = None
+    items["contract"] = items["contract"].where(items["contract"].notna(), contracts.DEFAULT) \
+        if "contract" in items else contracts.DEFAULT
     items, members = _one_per_order(items)
     n = _governing_notices(items, members, notices)
     items["notice_id"] = n["notice_id"]
@@ -102,8 +113,10 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     items["status"] = _status(items, as_of)
     items["service_fee"] = _fees(items, tickets)
     minor = items["severity"] == "minor"
-    items["fee_reduction"] = (float(terms["minor_fee_reduction_ratio"]) * items["service_fee"]).where(minor, 0.0)
-    items["compensation"] = (float(terms["major_compensation_ratio"]) * items["direct_loss"].fillna(0.0)).where(~minor, 0.0)
+    fee_ratio = contracts.per_row(items["contract"], terms, "minor_fee_reduction_ratio")
+    loss_ratio = contracts.per_row(items["contract"], terms, "major_compensation_ratio")
+    items["fee_reduction"] = (fee_ratio * items["service_fee"]).where(minor, 0.0)
+    items["compensation"] = (loss_ratio * items["direct_loss"].fillna(0.0)).where(~minor, 0.0)
     order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
     return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
         COLUMNS + ["ticket_link"]]
@@ -188,11 +201,16 @@ def warn_uncertain_severity(reg: pd.DataFrame, notices: Loaded, issues) -> None:
 
 
 def _deadlines(items: pd.DataFrame, terms) -> pd.Series:
+    """notice_date + the item's contract's days (minor_rectify_days / major_solution_days, in its day_basis)."""
     out = pd.Series(pd.NaT, index=items.index, dtype="datetime64[us]")
-    for sev, key in (("minor", "minor_rectify_days"), ("major", "major_solution_days")):
-        m = (items["severity"] == sev) & items["notice_date"].notna()
-        if m.any():
-            out[m] = pd.to_datetime(add_days(items.loc[m, "notice_date"], int(terms[key]), terms)).astype(out.dtype)
+    split = contracts.groups(items, terms) or [(terms, np.arange(len(items)))]
+    for tm, pos in split:
+        sub = pd.Series(False, index=items.index)
+        sub.iloc[pos] = True
+        for sev, key in (("minor", "minor_rectify_days"), ("major", "major_solution_days")):
+            m = sub & (items["severity"] == sev) & items["notice_date"].notna()
+            if m.any():
+                out[m] = pd.to_datetime(add_days(items.loc[m, "notice_date"], int(tm[key]), tm)).astype(out.dtype)
     return out
 
 

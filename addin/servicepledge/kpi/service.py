@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core import availability
+from ..core import availability, contracts
 from ..core.period import Period
 from ..inputs.tables import Loaded
 from ..core.terms import PRIORITIES
@@ -26,16 +26,39 @@ TICKET_METRICS = ("response", "initial_solution")
 COMPLAINT_METRICS = ("accept", "progress", "final")
 
 
-def targets(t: Loaded, key: str, terms) -> np.ndarray:
-    """Target hours per row; per-priority overrides for ticket metrics."""
+def targets(t: Loaded, key: str, terms, rows=None) -> np.ndarray:
+    """Target hours per row (or per row of the positions `rows`); per-priority overrides for ticket metrics."""
+    n = len(t.df) if rows is None else len(rows)
     if t.table.name != "Tickets":
-        return np.full(len(t.df), float(terms[key]))
+        return np.full(n, float(terms[key]))
     table = {p: terms.target(key, p) for p in PRIORITIES}
+    prio = t.df["priority"] if rows is None else t.df["priority"].iloc[rows]
     # each distinct priority looked up once (a handful), then taken by code: no per-row dictionary look-up
-    codes, uniq = pd.factorize(t.df["priority"], use_na_sentinel=True)
+    codes, uniq = pd.factorize(prio, use_na_sentinel=True)
     look = np.array([np.nan if table.get(u) is None else float(table[u]) for u in uniq] + [np.nan], dtype="float64")
     out = look[np.where(codes >= 0, codes, len(uniq))]
     return np.where(np.isnan(out), float(terms[key]), out)
+
+
+def _statuses(t: Loaded, metric: str, start: pd.Series, stop: pd.Series, as_of, terms, pauses=None,
+              due: pd.Series | None = None) -> pd.DataFrame:
+    """sla.statuses with each row's contract terms (core/contracts): one call per contract, not per row; the
+    pauses (core/pauses) subtracted where that contract's `pause_metrics` names the metric."""
+    key = METRICS[metric][3]
+    codes = pauses.codes(t.df[ID[t.table.name]]) if pauses is not None and len(pauses) else None  # once per table
+
+    def part(tm, pos):
+        pick = (lambda x: x) if pos is None else (lambda x: x.iloc[pos])
+        clock = None
+        if codes is not None and metric in tm.get("pause_metrics", ()):
+            c = codes if pos is None else codes[pos]
+            clock = lambda a, b: pauses.elapsed_hours(None, a, b, tm, c)  # noqa: E731
+        return sla.statuses(pick(start), pick(stop), targets(t, key, tm, pos), as_of, tm, clock,
+                            None if due is None else pick(due))
+
+    split = contracts.groups(t.df, terms)
+    parts = [part(tm, pos) for tm, pos in split] if split else []
+    return pd.concat(parts).reindex(start.index) if parts else part(terms, None)
 
 
 class MetricRows:
@@ -62,14 +85,10 @@ class MetricRows:
         self.unusable_start = self.bad_start & population
         stop_vals = df[stop].where(usable)
         start_vals = df[start].where(usable)
-        paused = None
-        if pauses is not None and len(pauses) and metric in terms.get("pause_metrics", ()):
-            codes = pauses.codes(df[ID[t.table.name]])      # the id join, once for both spans
-            paused = lambda a, b: pauses.elapsed_hours(None, a, b, terms, codes)  # noqa: E731
         due = None
         if DUE[metric] in df:   # a due cell that could not be read (or lies before the start): the target applies
             due = df[DUE[metric]].where(usable & ~t.bad[DUE[metric]])
-        self.rows = sla.statuses(start_vals, stop_vals, targets(t, key, terms), as_of, terms, paused, due)
+        self.rows = _statuses(t, metric, start_vals, stop_vals, as_of, terms, pauses, due)
         self.rows.loc[~(usable & population).to_numpy(), "status"] = None
         # a column the table lacks: no status at all (never "breached" for want of a column)
         self.loaded = t
@@ -87,12 +106,14 @@ class MetricRows:
         """Why this metric cannot be computed (a missing column), in `lang`; None when it can."""
         return availability.reason(self.loaded, self.metric, lang)
 
-    def summary(self, period: Period, lang: str = "en") -> dict:
-        excluded = int((period.contains(self.when) & self.population & ~self.usable).sum()
-                       + self.unusable_start.sum()
-                       + ((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
-        out = sla.summarize(self.rows, self.in_period(period), excluded)
-        out["target_hours"] = _target_label(self.rows["target"])
+    def summary(self, period: Period, lang: str = "en", only: pd.Series | None = None) -> dict:
+        """The metric's figures for `period`; `only` (a row mask, e.g. one contract's rows) narrows every count."""
+        o = (lambda m: m) if only is None else (lambda m: m & only)
+        excluded = int(o(period.contains(self.when) & self.population & ~self.usable).sum()
+                       + o(self.unusable_start).sum()
+                       + o((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
+        out = sla.summarize(self.rows, o(self.in_period(period)), excluded)
+        out["target_hours"] = _target_label(self.rows["target"] if only is None else self.rows["target"][only])
         out["unavailable"] = self.unavailable(lang)
         if out["unavailable"]:
             out.update({k: None for k in ("total", "met", "breached", "pending", "at_risk", "excluded")})

@@ -132,6 +132,18 @@ L: dict[str, tuple[str, str]] = {
     # figures a missing input column makes impossible (issue 9)
     "unavailable": ("无法计算", "Cannot compute"),
     "unavailable_short": ("缺少数据列", "Column missing"),
+    # issue 11: several contracts
+    "sheet.contracts": ("分合同汇总", "By contract"),
+    "title.contracts": ("分合同汇总（各合同按本合同条款计算）", "By contract (each measured by its own terms)"),
+    "title.worst_contracts": ("需关注的合同", "Contracts to look at first"),
+    "contract": ("合同编号", "Contract"), "default_contract": ("默认（承诺参数表）", "Default (Terms sheet)"),
+    "contract_total": ("合计（全部合同）", "Total (all contracts)"),
+    "sla_compliance": ("综合时效达标率", "SLA compliance (all metrics)"),
+    "sla_breached": ("超时项数", "SLA breaches"), "breach_items": ("违约项数", "Breach items"),
+    "contract_terms": ("本合同条款（与承诺参数表不同之处）", "Terms that differ from the Terms sheet"),
+    "contracts_note": ("以上为承诺参数表（默认合同）的条款；合同表中的 {n} 个合同按各自条款计算，见“分合同汇总”",
+                       "These are the Terms sheet's terms (the default contract); the {n} contracts of the Contracts "
+                       "table are measured by their own terms (see By contract)"),
 }
 
 

@@ -134,8 +134,13 @@ def dashboard(r: Report) -> SheetModel:
                "fee_reduction_total", "compensation_total"]
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
+    blocks, notes = [headline, small, wide, sla, brb], terms_lines(r)
+    if d.get("contracts"):                   # several contracts: the ones to look at first (issue 11)
+        from .contract_sheet import worst_block
+        blocks += [b for b in [worst_block(r)] if b is not None]
+        notes = notes + [t("contracts_note", lang, n=sum(1 for e in d["contracts"] if e["contract"]))]
     return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      [headline, small, wide, sla, brb], notes=terms_lines(r), warnings=warning_lines(r))
+                      blocks, notes=notes, warnings=warning_lines(r))
 
 
 def warning_lines(r: Report) -> list[str]:
@@ -174,6 +179,8 @@ def breaches(r: Report, mask: bool) -> SheetModel:
             "due_from_source", "related_ids"]
     fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT,
             TEXT]
+    if r.doc.get("contracts"):              # several contracts: name each item's contract (issue 11)
+        cols, fmts = cols[:1] + ["contract"] + cols[1:], fmts[:1] + [TEXT] + fmts[1:]
     rows = []
     for rec in r.register.to_dict("records"):
         row = []
@@ -189,6 +196,8 @@ def breaches(r: Report, mask: bool) -> SheetModel:
                 v = ("、" if lang == "zh" else ", ").join(t(x, lang) for x in v) or None
             elif c == "customer":
                 v = mask_value(_v(v), "name") if mask else _v(v)
+            elif c == "contract":
+                v = v or t("default_contract", lang)
             row.append(_v(v))
         rows.append(row)
     return SheetModel("breaches", t("sheet.breaches", lang), t("title.breaches", lang), _subtitle(r),
@@ -277,6 +286,9 @@ def audit(r: Report, mask: bool) -> SheetModel:
 def build(r: Report, mask: bool = True) -> list[SheetModel]:
     """All report sheets, in order."""
     models = [dashboard(r), breaches(r, mask), fund(r), staffing(r), issues(r), audit(r, mask)]
+    if r.doc.get("contracts"):
+        from .contract_sheet import sheet as contracts_sheet
+        models.insert(2, contracts_sheet(r, mask))
     for m in models:
         m.page_label = t("page_of", r.lang)
     return models
