@@ -131,6 +131,19 @@ L: dict[str, tuple[str, str]] = {
     # figures a missing input column makes impossible (issue 9)
     "unavailable": ("无法计算", "Cannot compute"),
     "unavailable_short": ("缺少数据列", "Column missing"),
+    # issue 10: periods of any length and the comparison with the previous period / a year earlier
+    "turnover_period": ("人员流失率（本期）", "Staff turnover (period)"),
+    "title.report_period": ("售后服务质量承诺 {p}报告", "After-sales service commitment — report {p}"),
+    "title.comparison": ("与上期、上年同期比较", "Compared with the previous period and a year earlier"),
+    "cmp.current": ("本期 {p}", "This period {p}"),
+    "cmp.previous": ("上期 {p}", "Previous {p}"),
+    "cmp.year_earlier": ("上年同期 {p}", "A year earlier {p}"),
+    "cmp.change": ("变化", "Change"),
+    "cmp.note": ("说明", "Note"),
+    "cmp.pp": ("{v} 个百分点", "{v} pp"),
+    "cmp.no_data": ("无数据", "no data"),
+    "complaints_received": ("投诉数", "Complaints received"),
+    "breaches_total": ("违约事项", "Breach items"),
 }
 
 

@@ -100,7 +100,8 @@ def dashboard(r: Report) -> SheetModel:
     tu = d["turnover"]
     add(t("turnover", lang), tu["rolling_rate"], tu["threshold"],
         None if tu["exceeded"] is None else not tu["exceeded"], PCT, "<=", why=tu.get("unavailable"))
-    add(t("turnover_month", lang), tu["rate"], None, None, PCT, why=tu.get("unavailable"))
+    add(t("turnover_month" if r.period.kind == "month" else "turnover_period", lang), tu["rate"], None, None, PCT,
+        why=tu.get("unavailable"))
     add(t("certified_share", lang), tu["certified_share"], 1.0,
         None if tu["certified_share"] is None else tu["certified_share"] >= 1.0, PCT,
         why=tu.get("certified_unavailable"))
@@ -114,7 +115,7 @@ def dashboard(r: Report) -> SheetModel:
         why=fd.get("unapproved_unavailable"))
     br = d["breaches"]
     add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
-    headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
+    headline = Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
                      style="cards", row_ops=ops,
                      groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 3)])
     small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
@@ -134,8 +135,57 @@ def dashboard(r: Report) -> SheetModel:
                "fee_reduction_total", "compensation_total"]
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
-    return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      [headline, small, wide, sla, brb], notes=terms_lines(r), warnings=warning_lines(r))
+    return SheetModel("dashboard", t("sheet.dashboard", lang), report_title(r), _subtitle(r),
+                      [headline, small, wide, sla, brb, comparison(r)], notes=terms_lines(r),
+                      warnings=warning_lines(r))
+
+
+def report_title(r: Report) -> str:
+    """'… monthly report' for a month; '… report 2026年第3季度' / '2026-Q3' for any other period."""
+    if r.period.kind == "month":
+        return t("title.report", r.lang)
+    return t("title.report_period", r.lang, p=r.period.label_zh if r.lang == "zh" else r.period.label)
+
+
+# figure of doc["comparison"] -> (label key, format of its values)
+_CMP_ROWS = [("response", PCT), ("initial_solution", PCT), ("accept", PCT), ("progress", PCT), ("final", PCT),
+             ("complaints_received", INT), ("turnover_rate", PCT), ("turnover_rolling_rate", PCT),
+             ("breaches_total", INT), ("breaches_minor", INT), ("breaches_major", INT),
+             ("fee_reduction_total", MONEY), ("compensation_total", MONEY)]
+
+
+def _signed(change, unit, lang) -> str:
+    """+1.04 个百分点 / +1.04 pp for rates, +13 for counts, +1,173.00 for money; '' when unknown."""
+    if change is None:
+        return ""
+    if unit == "pp":
+        return t("cmp.pp", lang, v=f"{change:+.2f}")
+    return f"{change:+,.2f}" if unit == "money" else f"{change:+,d}"
+
+
+def comparison(r: Report) -> Block:
+    """Each headline figure this period, the previous period of the same kind and the same period a year
+    earlier, with the change (points for rates); a compared figure without data is left blank and the
+    note says why (doc["comparison"], kpi/comparison.py)."""
+    lang, cmp = r.lang, r.doc["comparison"]
+    prev, yoy = cmp["previous"], cmp["year_earlier"]
+    label = {"turnover_rate": "turnover_month" if r.period.kind == "month" else "turnover_period",
+             "turnover_rolling_rate": "turnover", "breaches_minor": "minor", "breaches_major": "major"}
+    head = [t("figure", lang), t("cmp.current", lang, p=r.period.label),
+            t("cmp.previous", lang, p=prev["period"]), t("cmp.change", lang),
+            t("cmp.year_earlier", lang, p=yoy["period"]), t("cmp.change", lang), t("cmp.note", lang)]
+    rows, fmts = [], []
+    for key, fmt in _CMP_ROWS:
+        a, b = prev["figures"][key], yoy["figures"][key]
+        name = t(key if key in ("complaints_received", "breaches_total") else label.get(key, key), lang)
+        if key in ("response", "initial_solution", "accept", "progress", "final"):
+            name = f"{name} {t('compliance', lang)}"
+        whys = list(dict.fromkeys(w for w in (a["why"], b["why"]) if w))
+        rows.append([name, a["current"], a["value"], _signed(a["change"], a["unit"], lang),
+                     b["value"], _signed(b["change"], b["unit"], lang), "；".join(whys) if lang == "zh" else "; ".join(whys)])
+        fmts.append(fmt)
+    return Block(t("title.comparison", lang), head, rows, [TEXT, None, None, TEXT, None, TEXT, TEXT],
+                 row_formats=fmts)
 
 
 def warning_lines(r: Report) -> list[str]:
