@@ -80,6 +80,9 @@ def rep(period):
 # period -> response compliance, turnover (separations, average headcount, rate), rolling rate,
 #           breach items (ids), fee reductions
 CASES = {
+    # the month 2026-08: T8 breached -> 0/1. S3 left 08-31: 1 / ((4 + 4)/2) = 25%. Rolling Sep 2025..Aug 2026:
+    # 5*4 + 4 + 3.5 + 4*6 = 51.5; S5, S2, S3 -> 36/51.5. Register T8 (80), C2 (60).
+    "2026-08": (0.0, 1, 4.0, 0.25, 36 / 51.5, ["T8", "C2"], 140.0),
     # Q1: T2 breached, T3 T4 met -> 2/3. Separations Jan 1..Mar 31: S2 -> 1; average (4 + 3.5 + 4) / 3 = 3.8333
     # -> 1 / 3.8333 = 6/23. Rolling Apr 2025..Mar 2026: averages 8*5 + 5 + 4 + 3.5 + 4 = 56.5 -> 56.5/12;
     # separations S5, S2 = 2 -> 2 / (56.5/12) = 24/56.5. Register: T2 (fee 2000 -> 10% = 200).
