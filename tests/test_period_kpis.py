@@ -221,10 +221,16 @@ def test_dashboard_shows_the_comparison():
     assert b.header == ["指标", "本期 2026-Q3", "上期 2026-Q2", "变化", "上年同期 2025-Q3", "变化", "说明"]
     row = b.rows[0]
     assert row[0] == "首次响应 达标率" and row[1] == pytest.approx(2 / 3) and row[2] == 0.5
-    assert row[3] == "+16.67 个百分点" and row[4] is None and row[5] == ""
+    assert row[3] == "+16.67百分点" and row[4] == "无数据" and row[5] == ""
     assert row[6] == "服务工单的记录从 2025-12-15 开始，没有覆盖2025年第3季度，无法比较"
+    assert b.rows[1][6] == "2026年第2季度没有可计算该指标的记录；服务工单的记录从 2025-12-15 开始，没有覆盖2025年第3季度，无法比较"
+    # accept: no complaint in Q2 (nothing decided, so no rate) and none before 2026-02 for 2025-Q3
+    assert b.rows[2][6] == "2026年第2季度没有可计算该指标的记录；客户投诉的记录从 2026-02-01 开始，没有覆盖2025年第3季度，无法比较"
+    assert b.rows[3][6] == "同上"           # progress: the same reason as the row above, said once
     fee = next(x for x in b.rows if x[0] == "服务费减免合计")
     assert fee[1:4] == [140.0, 50.0, "+90.00"]
+    staff = next(x for x in b.rows if x[0] == "人员流失率（本期）")
+    assert staff[3:6] == ["+27.27百分点", 0.0, "+27.27百分点"] and staff[6] == ""   # 3/11 against 0 twice
 
 
 # ---------------------------------------------------------------- fronts

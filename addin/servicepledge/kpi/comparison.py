@@ -81,22 +81,20 @@ def sections_for(tables: dict, rows: dict, period: Period, as_of, terms, lang: s
     }
 
 
-def _earliest(tables: dict, names) -> pd.Timestamp | None:
-    found = []
-    for n in names:
+def _earliest(tables: dict) -> dict:
+    """Per table of STARTS, its earliest usable start (None: no records)."""
+    out = {}
+    for n, col in STARTS.items():
         t = tables.get(n)
-        if t is None or not len(t.df):
-            continue
-        col = STARTS[n]
-        when = t.df.loc[t.usable(col), col].dropna()
-        if len(when):
-            found.append(when.min())
-    return min(found) if found else None
+        when = t.df.loc[t.usable(col), col].dropna() if t is not None and len(t.df) else ()
+        out[n] = when.min() if len(when) else None
+    return out
 
 
-def _no_data(tables: dict, names, p: Period, lang: str) -> str | None:
+def _no_data(tables: dict, earliest: dict, names, p: Period, lang: str) -> str | None:
     """Why the records do not reach back to p (None when they do)."""
-    first = _earliest(tables, names)
+    found = [earliest[n] for n in names if earliest[n] is not None]
+    first = min(found) if found else None
     cut = min(p.months()[0].end, p.end)
     if first is not None and first < cut:
         return None
@@ -128,6 +126,7 @@ def compare(current: dict, tables: dict, rows: dict, period: Period, as_of, term
     and per figure `{current, value, change, unit, why}` (`change` = current − value, in percentage points
     for rates; `value` and `change` null when the other period has no data, `why` says why)."""
     cur = figures(current)
+    earliest = _earliest(tables)
     out = {}
     for key, other in (("previous", period.previous()), ("year_earlier", period.year_earlier())):
         got = figures(sections_for(tables, rows, other, as_of, terms, lang, gaps))
@@ -135,7 +134,7 @@ def compare(current: dict, tables: dict, rows: dict, period: Period, as_of, term
         for name, (unit, sources) in FIGURES.items():
             value, why = got[name]
             if why is None:
-                why = _no_data(tables, sources, other, lang)
+                why = _no_data(tables, earliest, sources, other, lang)
                 if why is not None:
                     value = None
             if value is None and why is None:

@@ -140,8 +140,9 @@ L: dict[str, tuple[str, str]] = {
     "cmp.year_earlier": ("上年同期 {p}", "A year earlier {p}"),
     "cmp.change": ("变化", "Change"),
     "cmp.note": ("说明", "Note"),
-    "cmp.pp": ("{v} 个百分点", "{v} pp"),
-    "cmp.no_data": ("无数据", "no data"),
+    "cmp.pp": ("{v}百分点", "{v} pp"),
+    "cmp.no_data": ("无数据", "No data"),
+    "cmp.as_above": ("同上", "As above"),
     "complaints_received": ("投诉数", "Complaints received"),
     "breaches_total": ("违约事项", "Breach items"),
 }

@@ -155,7 +155,7 @@ _CMP_ROWS = [("response", PCT), ("initial_solution", PCT), ("accept", PCT), ("pr
 
 
 def _signed(change, unit, lang) -> str:
-    """+1.04 个百分点 / +1.04 pp for rates, +13 for counts, +1,173.00 for money; '' when unknown."""
+    """+1.04百分点 / +1.04 pp for rates, +13 for counts, +1,173.00 for money; '' when unknown."""
     if change is None:
         return ""
     if unit == "pp":
@@ -165,8 +165,9 @@ def _signed(change, unit, lang) -> str:
 
 def comparison(r: Report) -> Block:
     """Each headline figure this period, the previous period of the same kind and the same period a year
-    earlier, with the change (points for rates); a compared figure without data is left blank and the
-    note says why (doc["comparison"], kpi/comparison.py)."""
+    earlier, with the change (points for rates); a compared figure without data says "No data" and the note
+    says why, once ("As above" on the next rows with the same reason) (doc["comparison"], kpi/comparison.py).
+    Starts a printed page of its own, so its header is never left alone at the foot of a page."""
     lang, cmp = r.lang, r.doc["comparison"]
     prev, yoy = cmp["previous"], cmp["year_earlier"]
     label = {"turnover_rate": "turnover_month" if r.period.kind == "month" else "turnover_period",
@@ -174,18 +175,23 @@ def comparison(r: Report) -> Block:
     head = [t("figure", lang), t("cmp.current", lang, p=r.period.label),
             t("cmp.previous", lang, p=prev["period"]), t("cmp.change", lang),
             t("cmp.year_earlier", lang, p=yoy["period"]), t("cmp.change", lang), t("cmp.note", lang)]
-    rows, fmts = [], []
+    rows, fmts, said = [], [], None
+    na = t("cmp.no_data", lang)
     for key, fmt in _CMP_ROWS:
         a, b = prev["figures"][key], yoy["figures"][key]
         name = t(key if key in ("complaints_received", "breaches_total") else label.get(key, key), lang)
         if key in ("response", "initial_solution", "accept", "progress", "final"):
             name = f"{name} {t('compliance', lang)}"
         whys = list(dict.fromkeys(w for w in (a["why"], b["why"]) if w))
-        rows.append([name, a["current"], a["value"], _signed(a["change"], a["unit"], lang),
-                     b["value"], _signed(b["change"], b["unit"], lang), "；".join(whys) if lang == "zh" else "; ".join(whys)])
+        note = ("；" if lang == "zh" else "; ").join(whys)
+        shown = t("cmp.as_above", lang) if note and note == said else note
+        said = note
+        rows.append([name, na if a["current"] is None else a["current"], na if a["value"] is None else a["value"],
+                     _signed(a["change"], a["unit"], lang), na if b["value"] is None else b["value"],
+                     _signed(b["change"], b["unit"], lang), shown])
         fmts.append(fmt)
     return Block(t("title.comparison", lang), head, rows, [TEXT, None, None, TEXT, None, TEXT, TEXT],
-                 row_formats=fmts)
+                 row_formats=fmts, page_break=True)
 
 
 def warning_lines(r: Report) -> list[str]:
