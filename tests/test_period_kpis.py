@@ -147,6 +147,19 @@ def test_the_empty_quarter_is_blank_and_says_so():
     assert "2026-Q4" in msgs["Tickets"] and "2025-12 至 2026-09" in msgs["Tickets"]
 
 
+def test_a_period_not_over_at_as_of_says_so():
+    # 2026-Q4 at 2026-10-31 18:00: only October has happened; the quarter's figures are partial
+    r = report(period="2026-Q4", as_of="2026-10-31 18:00", terms={"lang": "en"}, Tickets=TICKETS, Staff=STAFF)
+    (w,) = [w for w in r.doc["warnings"] if w["code"] == "period_open"]
+    assert w["message"] == ("2026-Q4 has not ended at as_of 2026-10-31 18:00: its figures hold only what happened "
+                            "from 2026-10-01 up to then, and later days count the staff known at as_of in the "
+                            "average headcount; build it again once the period is over")
+    # as_of on the last day (any time): the period is over, no warning
+    assert not [w for w in rep("2026-Q3").doc["warnings"] if w["code"] == "period_open"]
+    assert not [w for w in report(period="2026-09", as_of="2026-09-30 08:00", Tickets=TICKETS).doc["warnings"]
+                if w["code"] == "period_open"]
+
+
 # ---------------------------------------------------------------- comparisons
 def test_quarter_against_the_previous_quarter_and_a_year_earlier():
     cmp = rep("2026-Q3").doc["comparison"]
@@ -220,7 +233,7 @@ def test_dashboard_shows_the_comparison():
     b = sheets.dashboard(r).blocks[-1]
     assert b.header == ["指标", "本期 2026-Q3", "上期 2026-Q2", "变化", "上年同期 2025-Q3", "变化", "说明"]
     row = b.rows[0]
-    assert row[0] == "首次响应 达标率" and row[1] == pytest.approx(2 / 3) and row[2] == 0.5
+    assert row[0] == "首次响应" and row[1] == pytest.approx(2 / 3) and row[2] == 0.5
     assert row[3] == "+16.67百分点" and row[4] == "无数据" and row[5] == ""
     assert row[6] == "服务工单的记录从 2025-12-15 开始，没有覆盖2025年第3季度，无法比较"
     assert b.rows[1][6] == "2026年第2季度没有可计算该指标的记录；服务工单的记录从 2025-12-15 开始，没有覆盖2025年第3季度，无法比较"

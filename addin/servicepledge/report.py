@@ -12,7 +12,7 @@ from .kpi import comparison as CMP
 from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
-from .core.as_of import clip
+from .core.as_of import clip, warn_period_open
 from .core.period import Period, parse_as_of, parse_period
 from .core.populations import warn_empty
 from .inputs.tables import Issues, Loaded
@@ -70,6 +70,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     rows = {m: S.metric_rows(tables, m, as_of, terms) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
+    warn_period_open(period, as_of, issues)
     warn_missing(tables, issues)
     S.warn_unknown_priority(t, period, terms, issues)
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)

@@ -147,7 +147,7 @@ def report_title(r: Report) -> str:
     return t("title.report_period", r.lang, p=r.period.label_zh if r.lang == "zh" else r.period.label)
 
 
-# figure of doc["comparison"] -> (label key, format of its values)
+# figure of doc["comparison"] -> format of its values, in the order the block lists them
 _CMP_ROWS = [("response", PCT), ("initial_solution", PCT), ("accept", PCT), ("progress", PCT), ("final", PCT),
              ("complaints_received", INT), ("turnover_rate", PCT), ("turnover_rolling_rate", PCT),
              ("breaches_total", INT), ("breaches_minor", INT), ("breaches_major", INT),
@@ -180,8 +180,6 @@ def comparison(r: Report) -> Block:
     for key, fmt in _CMP_ROWS:
         a, b = prev["figures"][key], yoy["figures"][key]
         name = t(key if key in ("complaints_received", "breaches_total") else label.get(key, key), lang)
-        if key in ("response", "initial_solution", "accept", "progress", "final"):
-            name = f"{name} {t('compliance', lang)}"
         whys = list(dict.fromkeys(w for w in (a["why"], b["why"]) if w))
         note = ("；" if lang == "zh" else "; ").join(whys)
         shown = t("cmp.as_above", lang) if note and note == said else note
