@@ -13,8 +13,6 @@ the table cannot give at all (a missing column) is null with the same reason as 
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from ..core.period import Period
 from . import breaches as B
 from . import staffing as ST
@@ -145,4 +143,3 @@ def compare(current: dict, tables: dict, rows: dict, period: Period, as_of, term
                     "first_day": f"{other.start:%Y-%m-%d}", "last_day": f"{other.last_day:%Y-%m-%d}",
                     "figures": figs}
     return out
-

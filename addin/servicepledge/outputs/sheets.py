@@ -184,7 +184,8 @@ def comparison(r: Report) -> Block:
         note = ("；" if lang == "zh" else "; ").join(whys)
         shown = t("cmp.as_above", lang) if note and note == said else note
         said = note
-        rows.append([name, na if a["current"] is None else a["current"], na if a["value"] is None else a["value"],
+        rows.append([name, na if a["current"] is None else a["current"],
+                     na if a["value"] is None else a["value"],
                      _signed(a["change"], a["unit"], lang), na if b["value"] is None else b["value"],
                      _signed(b["change"], b["unit"], lang), shown])
         fmts.append(fmt)
