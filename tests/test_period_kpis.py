@@ -251,6 +251,14 @@ def test_dashboard_shows_the_comparison():
     assert staff[3:6] == ["+27.27百分点", 0.0, "+27.27百分点"] and staff[6] == ""   # 3/11 against 0 twice
 
 
+def test_staffing_sheet_names_the_period_figures():
+    # Q3: 4 employed on 07-01, 3 on 09-30 (S3 left 08-31); rate 3/11
+    rows = {row[0]: row[1] for row in sheets.staffing(rep("2026-Q3")).blocks[0].rows}
+    assert (rows["期初人数"], rows["期末人数"], rows["本期流失率"]) == (4, 3, pytest.approx(3 / 11))
+    month = {row[0]: row[1] for row in sheets.staffing(rep("2026-08")).blocks[0].rows}
+    assert (month["月初人数"], month["月末人数"], month["当月流失率"]) == (4, 4, 0.25)
+
+
 # ---------------------------------------------------------------- fronts
 def test_output_names_follow_the_period():
     assert report_name(parse_period("2026年第3季度")) == "servicepledge-report-2026-Q3.xlsx"

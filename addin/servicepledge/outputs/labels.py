@@ -145,6 +145,10 @@ L: dict[str, tuple[str, str]] = {
     "cmp.as_above": ("同上", "As above"),
     "complaints_received": ("投诉数", "Complaints received"),
     "breaches_total": ("违约事项", "Breach items"),
+    # the staffing summary of a period longer than a month (a month keeps 月初/月末/当月)
+    "period.headcount_start": ("期初人数", "Headcount, period's first day"),
+    "period.headcount_end": ("期末人数", "Headcount, period's last day"),
+    "period.rate": ("本期流失率", "Period rate"),
 }
 
 

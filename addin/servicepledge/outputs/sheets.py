@@ -290,7 +290,8 @@ def staffing(r: Report) -> SheetModel:
         v = tu[k]
         if k == "exceeded":      # the question is "exceeded?": answer yes/no, not pass/fail
             v = t("na", lang) if v is None else t("yes" if v else "no", lang)
-        rows.append([t(k, lang), v])
+        longer = r.period.kind != "month" and k in ("headcount_start", "headcount_end", "rate")
+        rows.append([t(f"period.{k}" if longer else k, lang), v])
     head = Block(t("title.turnover", lang), [t("figure", lang), t("value", lang)], rows,
                  [TEXT, None], row_formats=[fm.get(k, INT) for k in keys])
     hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
