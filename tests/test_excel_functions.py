@@ -196,7 +196,7 @@ def test_1904_workbook_gives_the_same_figures(grids, report):
 @pytest.mark.parametrize("case, words", [
     ("missing column", ["#SP!", "opened_at", "受理时间", "Tickets[#All]"]),
     ("unknown term", ["#SP!", "unknown key 'respons_hours'"]),
-    ("bad period", ["#SP!", "period '2026-13'", "2026-Q3"]),
+    ("bad period", ["#SP!", "period '2026-13'", "2026-Q3 (quarter)"]),
     ("bad metric", ["#SP!", "metric 'speed'"]),
     ("one-column terms", ["#SP!", "two-column Terms table"]),
     ("bad term value", ["#SP!", "turnover_threshold"]),

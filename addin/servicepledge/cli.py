@@ -79,7 +79,7 @@ def sample_path() -> Path:
 
 
 def cmd_report(a) -> int:
-    from .outputs.outfile import claim
+    from .outputs.outfile import claim, report_name
     from .outputs.output import report_target, to_json, write_report
     from .inputs.reader import read_workbook
     from .report import compute
@@ -97,7 +97,7 @@ def cmd_report(a) -> int:
             _say(to_json(r.doc))
             return 0
         stages.step("writing the report")
-        out = a.output or Path.cwd() / f"servicepledge-report-{r.period.label}.xlsx"  # as typed: "dir/" is a folder
+        out = a.output or Path.cwd() / report_name(r.period)  # as typed: "dir/" is a folder
         # every target is decided before anything is created: the PDF's problems stop the workbook too
         out = report_target(r, out, force=a.force, input_path=path)
         pdf = claim(out.with_suffix(".pdf"), force=a.force, lang=r.lang, inputs=[path, out]) if a.pdf else None
@@ -177,13 +177,18 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="servicepledge", description="After-sales service commitment KPIs (服务质量承诺书)")
     p.add_argument("--version", action="version", version=f"servicepledge {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("report", help="compute the monthly report of a service workbook")
+    r = sub.add_parser("report", help="compute the report of a service workbook for a month, quarter, half-year, "
+                                      "year or range of days")
     r.add_argument("file", nargs="?", help="input workbook (.xlsx), Parquet file or folder of Parquet files; "
                                           "default: the bundled sample")
-    r.add_argument("--period", help="month YYYY-MM (default: month of the latest ticket)")
+    r.add_argument("--period", help="month 2026-10, quarter 2026-Q3 (2026年第3季度), half-year 2026-H1 (2026年上半年), "
+                                    "year 2026, or a range of days 2026-01-01..2026-03-31 "
+                                    "(default: month of the latest ticket)")
     r.add_argument("--as-of", dest="as_of", help="moment the report describes, e.g. '2026-10-31 18:00' (default: now)")
     r.add_argument("--json", action="store_true", help="print the JSON document instead of writing a workbook")
-    r.add_argument("-o", "--output", help="report workbook to write (default: servicepledge-report-PERIOD.xlsx)")
+    r.add_argument("-o", "--output", help="report workbook to write (default: servicepledge-report-PERIOD.xlsx, "
+                                          "e.g. servicepledge-report-2026-Q3.xlsx; a range: "
+                                          "servicepledge-report-2026-01-01_2026-03-31.xlsx)")
     r.add_argument("--lang", choices=["zh", "en"], help="labels of the report (default: Terms 'lang', else zh)")
     r.add_argument("--force", action="store_true", help="replace an existing output file")
     r.add_argument("--no-mask", dest="no_mask", action="store_true",

@@ -8,10 +8,11 @@ import pandas as pd
 
 from . import __version__
 from .kpi import breaches as B
+from .kpi import comparison as CMP
 from .kpi import fund as F
 from .kpi import service as S
 from .kpi import staffing as ST
-from .core.as_of import clip
+from .core.as_of import clip, warn_period_open
 from .core.period import Period, parse_as_of, parse_period
 from .core.populations import warn_empty
 from .core.pauses import from_tables as pauses_at
@@ -76,14 +77,19 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     rows = {m: S.metric_rows(tables, m, as_of, terms, pauses) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
+    warn_period_open(period, as_of, issues)
     warn_missing(tables, issues)
     S.warn_unknown_priority(t, period, terms, issues)
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     B.warn_uncertain_severity(reg, tables["Notices"], issues)
+    gaps = _breach_gaps(tables, lang)
     doc = {
         "period": period.label,
+        "period_kind": period.kind,
+        "period_first_day": f"{period.start:%Y-%m-%d}",
+        "period_last_day": f"{period.last_day:%Y-%m-%d}",
         "as_of": as_of.isoformat(sep=" ", timespec="seconds"),
         "version": __version__,
         "terms": terms.display(),
@@ -92,17 +98,26 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "complaints": {m: rows[m].summary(period, lang) for m in S.COMPLAINT_METRICS},
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
         "fund": fund,
-        "breaches": {**B.summary(reg), **_breach_gaps(tables, lang), "items": _items_json(reg, contracts.several(terms))},
+        "breaches": {**B.summary(reg), **gaps, "items": _items_json(reg, contracts.several(terms))},
         "followup": S.followup(t, period, terms, lang),
         "data_issues": issues.rows,
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
     }
     doc["contracts"] = per_contract(tables, rows, reg, doc, period, lang, terms)
-    history = {m: rows[m].history(period) for m in S.METRICS}
+    doc["comparison"] = CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},
+                                    tables, rows, period, as_of, terms, lang, gaps)
+    months = chart_months(period)
+    history = {m: rows[m].history(period, months) for m in S.METRICS}
     base = terms.contracts[0][1] if contracts.several(terms) else terms
     return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
-                  ST.history(tables["Staff"], period, terms), history, dict(source or {}))
+                  ST.history(tables["Staff"], period, terms, months), history, dict(source or {}))
+
+
+def chart_months(period: Period) -> int:
+    """Months the charts and the staffing history show, ending with the period's last month: 12, or all the
+    months of a range longer than a year."""
+    return max(12, len(period.months()))
 
 
 def _calendar_issues(tables: dict, terms: Terms, as_of, issues: Issues) -> None:

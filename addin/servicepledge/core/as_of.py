@@ -146,3 +146,18 @@ def signature(tables: dict, as_of: pd.Timestamp) -> bytes:
         for col in (start, *EVENTS[name]):
             h.update(np.packbits(later(t.df[col], as_of, _date_only(t, col)).to_numpy(dtype=bool)).tobytes())
     return h.digest()
+
+
+def warn_period_open(period, as_of: pd.Timestamp, issues: Issues) -> None:
+    """A period whose last day comes after as_of's day is not over: its figures are those of its days up to
+    as_of (a quarter reported on 10-31 holds October only), and the turnover's average headcount counts the
+    later days with the staff known at as_of. Said once, so a partial period is never read as a whole one."""
+    if as_of.normalize() >= period.last_day:
+        return
+    when = as_of.isoformat(sep=" ", timespec="minutes")
+    issues.warn("period_open", None, None,
+                f"{period.label_zh}在截至时间 {when} 尚未结束：本期数字只包含 {period.start:%Y-%m-%d} 至该时刻的记录，"
+                f"之后的日子按截至时的人员计算平均人数；期间结束后请重新生成",
+                f"{period.label} has not ended at as_of {when}: its figures hold only what happened from "
+                f"{period.start:%Y-%m-%d} up to then, and later days count the staff known at as_of in the average "
+                f"headcount; build it again once the period is over")

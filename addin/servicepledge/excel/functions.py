@@ -38,7 +38,9 @@ __all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TU
 
 # argument help shown in Excel's function wizard (plain words for managers)
 D_TERMS = "Optional. The Terms table (承诺参数) with its header, e.g. Terms[#All]. Empty = the standard commitment."
-D_PERIOD = "Optional. The month, e.g. \"2026-10\" or any date in it. Empty = the month of the latest record."
+D_PERIOD = ("Optional. The period: a month \"2026-10\" (or any date in it), a quarter \"2026-Q3\" (2026年第3季度), "
+            "a half-year \"2026-H1\" (2026年上半年), a year 2026, or a range \"2026-01-01..2026-03-31\". "
+            "Empty = the month of the latest record.")
 D_AS_OF = ("Optional. The moment to judge open items at, e.g. \"2026-10-31 18:00\". Empty = now "
            "(the figure then only updates when Excel recalculates; put =NOW() in the cell to keep it current).")
 D_TICKETS = "The service ticket table (服务工单) with its header row, e.g. Tickets[#All]."
@@ -222,8 +224,9 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
 @arg("contracts", "raw", doc=D_CONTRACTS)
 @guard
 def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, contract=None, contracts=None):
-    """Share of the month's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
-    ticket is decided yet. Format the cell as %. With a contract: that contract's tickets, by its terms.
+    """Share of the period's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
+    ticket is decided yet. Format the cell as %.
+    With a contract: that contract's tickets, by its terms.
     """
     tk_fp, p_fp, t_fp, c_fp, cs_fp = _fps(tickets, period, terms, contract, contracts)
     tm = cells.terms(terms, fp=t_fp)
@@ -293,8 +296,9 @@ def _why(reason: str, figure: str, lang: str) -> str:
 @arg("contracts", "raw", doc=D_CONTRACTS)
 @guard
 def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None, contracts=None):
-    """Complaint handling in the month: accepted, progress fed back and final answer, each with total, met,
-    breached, pending and compliance (a table with a header row). With a contract: its complaints, by its terms.
+    """Complaint handling in the period: accepted, progress fed back and final answer, each with total, met,
+    breached, pending and compliance (a table with a header row).
+    With a contract: its complaints, by its terms.
     """
     cp_fp, p_fp, t_fp, c_fp, cs_fp = _fps(complaints, period, terms, contract, contracts)
     tm = cells.terms(terms, fp=t_fp)
@@ -321,11 +325,11 @@ def _complaints(complaints, cp_fp, period, when, tm, contract, contracts):
 
 @func
 @arg("staff", "raw", doc=D_STAFF)
-@arg("period", doc="Optional. The month, e.g. \"2026-10\" or any date in it. Empty = the current month.")
+@arg("period", doc=D_PERIOD.replace("the month of the latest record", "the current month"))
 @arg("terms", "raw", doc=D_TERMS)
 @guard
 def SP_TURNOVER(staff, period=None, terms=None):
-    """Staff turnover of the month and of the rolling window against the threshold, with the verdict, the
+    """Staff turnover of the period and of the rolling window against the threshold, with the verdict, the
     required action when it is exceeded, and the certified share (a two-column table).
     """
     st_fp, p_fp, t_fp = _fps(staff, period, terms)
@@ -350,7 +354,7 @@ def _turnover(staff, st_fp, p, when, tm):
 @arg("period", doc=D_PERIOD)
 @guard
 def SP_FUND(ledger, budget, period=None):
-    """The special after-sales fund per category: budget, spent in the month, spent this year, utilization
+    """The special after-sales fund per category: budget, spent in the period, spent this year, utilization
     (spent / budget) and categories without a budget line (a table with a total row).
     """
     lg_fp, bd_fp, p_fp = _fps(ledger, budget, period)
@@ -381,7 +385,7 @@ def _fund(lg, bd, p, when):
 @ret(date_format="yyyy-mm-dd")
 @guard
 def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None, contract=None, contracts=None):
-    """The breach register of the month: every late or below-standard ticket or complaint and every written
+    """The breach register of the period: every late or below-standard ticket or complaint and every written
     notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
     With a contract: that contract's items only.
     """
@@ -403,9 +407,9 @@ def _narrowed(r, contract):
 @guard
 def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
             contract=None, contracts=None):
-    """The headline figures of the month (the report's dashboard): each figure with its actual value, its
-    target and the verdict OK / Not met. Rates are fractions: format them as %. With a contract: its service
-    figures by its own terms (staff turnover and the fund stay the provider's).
+    """The headline figures of the period (the report's dashboard): each figure with its actual value, its
+    target and the verdict OK / Not met. Rates are fractions: format them as %.
+    With a contract: its service figures by its own terms (staff turnover and the fund stay the provider's).
     """
     r = _narrowed(_full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
                                contracts), contract)
@@ -461,7 +465,7 @@ def _register_key(key):
 @guard
 def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
                 max_rows=None):
-    """What to know before trusting the month's figures (注意事项): headers that match no column, figures that
+    """What to know before trusting the period's figures (注意事项): headers that match no column, figures that
     cannot be computed, rows outside the Tables, an empty month, events after as_of, and how many data issues
     there are. One column with a header row; "None" when there is nothing to say.
     """

@@ -42,7 +42,8 @@ TEXT = {
              "(updates only on recalculation; you may enter =NOW()). Showing #NAME?: load the xlwings add-in "
              "and run 'Refresh KPI sheet'."),
     "period": ("期间", "Period"), "as_of": ("截至时间", "As of"),
-    "period_hint": ("YYYY-MM，如 2026-10", "YYYY-MM, e.g. 2026-10"),
+    "period_hint": ("月 2026-10、季度 2026-Q3、半年 2026-H1、年 2026 或 2026-01-01..2026-03-31",
+                    "month 2026-10, quarter 2026-Q3, half 2026-H1, year 2026 or 2026-01-01..2026-03-31"),
     "as_of_hint": ("如 2026-10-31 18:00", "e.g. 2026-10-31 18:00"),
     "resp": ("首次响应达标率", "First-response compliance"),
     "sol": ("复杂问题初步方案达标率", "Initial-solution compliance"),

@@ -46,11 +46,29 @@ def monthly(df: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     return out
 
 
+def of_period(df: pd.DataFrame, period: Period) -> dict:
+    """The period as a whole: headcount on its first and last day, separations in it (both ends included),
+    and its average headcount = the mean of the averages of the calendar months it touches, each month cut
+    to the period's days (a range starting on the 10th counts its first month from the 10th). For a month
+    this is that month's figures; for 2026-Q3 the mean of July's, August's and September's averages."""
+    months = period.months()
+    firsts = [max(p.start, period.start) for p in months]
+    lasts = [min(p.last_day, period.last_day) for p in months]
+    avg = float(((headcount(df, firsts) + headcount(df, lasts)) / 2).mean())
+    seps = separations(df, period.start, period.last_day)
+    return {"separations": seps, "headcount_start": int(headcount(df, [period.start])[0]),
+            "headcount_end": int(headcount(df, [period.last_day])[0]), "average_headcount": avg,
+            "rate": seps / avg if avg > 0 else None, "months": len(months)}
+
+
 def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
+    """Turnover of the period (separations in it / its average headcount) and of the rolling window of
+    `turnover_window_months` calendar months ending with the month of the period's last day (the threshold
+    test), and the certified share on the period's last day."""
     df = _valid(staff)
     window = int(terms["turnover_window_months"])
     m = monthly(df, period.window(window))
-    cur = m.iloc[-1]
+    cur = of_period(df, period)
     roll_avg = float(m["average_headcount"].mean())
     roll_seps = int(m["separations"].sum())
     roll_rate = roll_seps / roll_avg if roll_avg > 0 else None
@@ -65,10 +83,11 @@ def turnover(staff: Loaded, period: Period, terms, lang: str = "zh") -> dict:
     cert_base = hc_end - int(cert_unknown.sum())
     out = {
         "separations": int(cur["separations"]),
-        "headcount_start": int(cur["headcount_start"]),
-        "headcount_end": int(cur["headcount_end"]),
-        "average_headcount": float(cur["average_headcount"]),
-        "rate": None if pd.isna(cur["rate"]) else float(cur["rate"]),
+        "headcount_start": cur["headcount_start"],
+        "headcount_end": cur["headcount_end"],
+        "average_headcount": cur["average_headcount"],
+        "rate": cur["rate"],
+        "period_months": cur["months"],
         "rolling_months": window,
         "rolling_separations": roll_seps,
         "rolling_average_headcount": roll_avg,

@@ -218,6 +218,21 @@ def _dashed(ax, y, text, gid, horizontal=True):
                 ha="right", va="bottom", fontsize=7, color=PALETTE["line"])
 
 
+def period_span(labels, r) -> tuple[int, int] | None:
+    """First and last index of the report period's months among the chart's month labels (None: not shown)."""
+    mine = {p.label for p in r.period.months()}
+    idx = [i for i, lab in enumerate(labels) if lab in mine]
+    return (idx[0], idx[-1]) if idx else None
+
+
+def _mark_period(ax, labels, r):
+    """The report period as a shaded span over its months (a month: one column; a quarter: three …)."""
+    span = period_span(list(labels), r)
+    if span is not None:
+        ax.axvspan(span[0] - 0.5, span[1] + 0.5, color=PALETTE["secondary"], alpha=0.18, lw=0, zorder=0,
+                   gid="period")
+
+
 def _draw_compliance(fig, df, r, lang):
     from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
@@ -230,6 +245,7 @@ def _draw_compliance(fig, df, r, lang):
         y = d["compliance"].to_numpy(float)
         _style(ax)
         ax.set_title(t(m, lang), loc="left")
+        _mark_period(ax, periods, r)
         ok = np.isfinite(y)
         if not ok.any():
             _no_data(ax, lang)
@@ -264,6 +280,7 @@ def _draw_turnover(fig, df, r, lang):
     _style(ax)
     x = np.arange(len(df))
     n = int(r.terms["turnover_window_months"])
+    _mark_period(ax, df["period"], r)
     ax.bar(x, df["rate"].to_numpy(float), width=0.6, color=PALETTE["secondary"], label=t("monthly", lang),
            gid="rate")
     roll = df["rolling_rate"].to_numpy(float)

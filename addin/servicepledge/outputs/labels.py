@@ -144,6 +144,24 @@ L: dict[str, tuple[str, str]] = {
     "contracts_note": ("以上为承诺参数表（默认合同）的条款；合同表中的 {n} 个合同按各自条款计算，见“分合同汇总”",
                        "These are the Terms sheet's terms (the default contract); the {n} contracts of the Contracts "
                        "table are measured by their own terms (see By contract)"),
+    # issue 10: periods of any length and the comparison with the previous period / a year earlier
+    "turnover_period": ("人员流失率（本期）", "Staff turnover (period)"),
+    "title.report_period": ("售后服务质量承诺 {p}报告", "After-sales service commitment — report {p}"),
+    "title.comparison": ("与上期、上年同期比较", "Compared with the previous period and a year earlier"),
+    "cmp.current": ("本期 {p}", "This period {p}"),
+    "cmp.previous": ("上期 {p}", "Previous {p}"),
+    "cmp.year_earlier": ("上年同期 {p}", "A year earlier {p}"),
+    "cmp.change": ("变化", "Change"),
+    "cmp.note": ("说明", "Note"),
+    "cmp.pp": ("{v}百分点", "{v} pp"),
+    "cmp.no_data": ("无数据", "No data"),
+    "cmp.as_above": ("同上", "As above"),
+    "complaints_received": ("投诉数", "Complaints received"),
+    "breaches_total": ("违约事项", "Breach items"),
+    # the staffing summary of a period longer than a month (a month keeps 月初/月末/当月)
+    "period.headcount_start": ("期初人数", "Headcount, period's first day"),
+    "period.headcount_end": ("期末人数", "Headcount, period's last day"),
+    "period.rate": ("本期流失率", "Period rate"),
 }
 
 

@@ -84,6 +84,18 @@ def _is_dir(p: Path) -> bool:
         return False
 
 
+def period_stem(period) -> str:
+    """The period as output file names show it: its label (2026-10, 2026-Q3, 2026-H1, 2026), except a range,
+    whose `..` becomes `_` (2026-01-01_2026-03-31): a name with `..` looks like a parent-folder step to
+    upload filters and mail gateways, and its last dot would read as the extension of a name given without one."""
+    return period.label.replace("..", "_")
+
+
+def report_name(period) -> str:
+    """servicepledge-report-2026-Q3.xlsx: the default report workbook name for a period."""
+    return f"servicepledge-report-{period_stem(period)}.xlsx"
+
+
 def xlsx_target(out, example: str, lang: str = "zh") -> Path:
     """The .xlsx file `-o` names: '.xlsx' is added to a name without extension (as Excel's Save As does);
     a folder (existing, or written with a trailing slash) or another extension is refused.

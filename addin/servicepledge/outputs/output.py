@@ -41,7 +41,7 @@ def free_path(out: Path, force: bool, lang: str = "zh") -> Path:
 def report_target(r: Report, out, *, force: bool = False, input_path=None) -> Path:
     """The file the report workbook will be written to (outfile.claim: never the input, an existing
     file kept unless --force, the folder must exist); nothing is created."""
-    out = outfile.xlsx_target(out, f"servicepledge-report-{r.period.label}.xlsx", r.lang)
+    out = outfile.xlsx_target(out, outfile.report_name(r.period), r.lang)
     return outfile.claim(out, force=force, lang=r.lang, inputs=[input_path] if input_path else [])
 
 

@@ -100,7 +100,8 @@ def dashboard(r: Report) -> SheetModel:
     tu = d["turnover"]
     add(t("turnover", lang), tu["rolling_rate"], tu["threshold"],
         None if tu["exceeded"] is None else not tu["exceeded"], PCT, "<=", why=tu.get("unavailable"))
-    add(t("turnover_month", lang), tu["rate"], None, None, PCT, why=tu.get("unavailable"))
+    add(t("turnover_month" if r.period.kind == "month" else "turnover_period", lang), tu["rate"], None, None, PCT,
+        why=tu.get("unavailable"))
     add(t("certified_share", lang), tu["certified_share"], 1.0,
         None if tu["certified_share"] is None else tu["certified_share"] >= 1.0, PCT,
         why=tu.get("certified_unavailable"))
@@ -114,7 +115,7 @@ def dashboard(r: Report) -> SheetModel:
         why=fd.get("unapproved_unavailable"))
     br = d["breaches"]
     add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
-    headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
+    headline = Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
                      style="cards", row_ops=ops,
                      groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 3)])
     small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
@@ -139,8 +140,61 @@ def dashboard(r: Report) -> SheetModel:
         from .contract_sheet import worst_block
         blocks += [b for b in [worst_block(r)] if b is not None]
         notes = notes + [t("contracts_note", lang, n=sum(1 for e in d["contracts"] if e["contract"]))]
-    return SheetModel("dashboard", t("sheet.dashboard", lang), t("title.report", lang), _subtitle(r),
-                      blocks, notes=notes, warnings=warning_lines(r))
+    return SheetModel("dashboard", t("sheet.dashboard", lang), report_title(r), _subtitle(r),
+                      blocks + [comparison(r)], notes=notes, warnings=warning_lines(r))
+
+
+def report_title(r: Report) -> str:
+    """'… monthly report' for a month; '… report 2026年第3季度' / '2026-Q3' for any other period."""
+    if r.period.kind == "month":
+        return t("title.report", r.lang)
+    return t("title.report_period", r.lang, p=r.period.label_zh if r.lang == "zh" else r.period.label)
+
+
+# figure of doc["comparison"] -> format of its values, in the order the block lists them
+_CMP_ROWS = [("response", PCT), ("initial_solution", PCT), ("accept", PCT), ("progress", PCT), ("final", PCT),
+             ("complaints_received", INT), ("turnover_rate", PCT), ("turnover_rolling_rate", PCT),
+             ("breaches_total", INT), ("breaches_minor", INT), ("breaches_major", INT),
+             ("fee_reduction_total", MONEY), ("compensation_total", MONEY)]
+
+
+def _signed(change, unit, lang) -> str:
+    """+1.04百分点 / +1.04 pp for rates, +13 for counts, +1,173.00 for money; '' when unknown."""
+    if change is None:
+        return ""
+    if unit == "pp":
+        return t("cmp.pp", lang, v=f"{change:+.2f}")
+    return f"{change:+,.2f}" if unit == "money" else f"{change:+,d}"
+
+
+def comparison(r: Report) -> Block:
+    """Each headline figure this period, the previous period of the same kind and the same period a year
+    earlier, with the change (points for rates); a compared figure without data says "No data" and the note
+    says why, once ("As above" on the next rows with the same reason) (doc["comparison"], kpi/comparison.py).
+    Starts a printed page of its own, so its header is never left alone at the foot of a page."""
+    lang, cmp = r.lang, r.doc["comparison"]
+    prev, yoy = cmp["previous"], cmp["year_earlier"]
+    label = {"turnover_rate": "turnover_month" if r.period.kind == "month" else "turnover_period",
+             "turnover_rolling_rate": "turnover", "breaches_minor": "minor", "breaches_major": "major"}
+    head = [t("figure", lang), t("cmp.current", lang, p=r.period.label),
+            t("cmp.previous", lang, p=prev["period"]), t("cmp.change", lang),
+            t("cmp.year_earlier", lang, p=yoy["period"]), t("cmp.change", lang), t("cmp.note", lang)]
+    rows, fmts, said = [], [], None
+    na = t("cmp.no_data", lang)
+    for key, fmt in _CMP_ROWS:
+        a, b = prev["figures"][key], yoy["figures"][key]
+        name = t(key if key in ("complaints_received", "breaches_total") else label.get(key, key), lang)
+        whys = list(dict.fromkeys(w for w in (a["why"], b["why"]) if w))
+        note = ("；" if lang == "zh" else "; ").join(whys)
+        shown = t("cmp.as_above", lang) if note and note == said else note
+        said = note
+        rows.append([name, na if a["current"] is None else a["current"],
+                     na if a["value"] is None else a["value"],
+                     _signed(a["change"], a["unit"], lang), na if b["value"] is None else b["value"],
+                     _signed(b["change"], b["unit"], lang), shown])
+        fmts.append(fmt)
+    return Block(t("title.comparison", lang), head, rows, [TEXT, None, None, TEXT, None, TEXT, TEXT],
+                 row_formats=fmts, page_break=True)
 
 
 def warning_lines(r: Report) -> list[str]:
@@ -247,7 +301,8 @@ def staffing(r: Report) -> SheetModel:
         v = tu[k]
         if k == "exceeded":      # the question is "exceeded?": answer yes/no, not pass/fail
             v = t("na", lang) if v is None else t("yes" if v else "no", lang)
-        rows.append([t(k, lang), v])
+        longer = r.period.kind != "month" and k in ("headcount_start", "headcount_end", "rate")
+        rows.append([t(f"period.{k}" if longer else k, lang), v])
     head = Block(t("title.turnover", lang), [t("figure", lang), t("value", lang)], rows,
                  [TEXT, None], row_formats=[fm.get(k, INT) for k in keys])
     hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
