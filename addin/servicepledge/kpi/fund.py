@@ -110,6 +110,8 @@ def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en") -> di
         "excluded": int(len(ledger.df) - len(df)),
         "approved_count": int((in_p & appr).sum()),
         "approved_amount": float(df.loc[in_p & appr, "amount"].sum()),
+        "approved_count_ytd": int((ytd & appr).sum()),
+        "approved_amount_ytd": float(df.loc[ytd & appr, "amount"].sum()),
         # entries whose approval cell holds an unknown word: in neither the approved nor the unapproved totals
         "approval_unknown_count": int((in_p & ~known).sum()),
         "approval_unknown_amount": float(df.loc[in_p & ~known, "amount"].sum()),
@@ -123,6 +125,7 @@ def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en") -> di
     if why:
         out.update({k: None for k in ("unapproved_count", "unapproved_amount", "unapproved_count_ytd",
                                       "unapproved_amount_ytd", "approved_count", "approved_amount",
+                                      "approved_count_ytd", "approved_amount_ytd",
                                       "approval_unknown_count", "approval_unknown_amount",
                                       "approval_unknown_count_ytd", "approval_unknown_amount_ytd")},
                    unapproved_unavailable=why)
