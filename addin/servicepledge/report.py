@@ -75,7 +75,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     S.warn_unknown_priority(t, period, terms, issues)
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
-    F.warn_no_budget(fund, period, issues)
+    F.warn_no_budget(fund, tables["FundBudget"], period, issues)
     fund["reconciliation"] = F.reconcile(raw_ledger, period, as_of, fund["spent_period_total"], fund["spent_ytd_total"])
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     B.warn_uncertain_severity(reg, tables["Notices"], issues)

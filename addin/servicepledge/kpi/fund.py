@@ -147,10 +147,13 @@ def warn_unreadable_approval(fd: dict, period: Period, issues: Issues) -> None:
                     f"(see the data issues)")
 
 
-def warn_no_budget(fd: dict, period: Period, issues: Issues) -> None:
-    """Money spent in a year that has no budget line at all: utilization is blank, and the dashboard says why."""
+def warn_no_budget(fd: dict, budget: Loaded, period: Period, issues: Issues) -> None:
+    """Money spent in a year the budget table has no line for (it has lines for other years): utilization is
+    blank, and the dashboard says why. A workbook without budget lines at all keeps budgets elsewhere: no warning
+    (the disclosure still notes it)."""
     years = fd["no_budget"]
-    if not years or not (fd["spent_period_total"] or fd["spent_ytd_total"]):
+    if not years or not (fd["spent_period_total"] or fd["spent_ytd_total"]) \
+            or not budget.usable("year", "category", "budget").any():
         return
     ys = "、".join(map(str, years))
     ye = ", ".join(map(str, years))
@@ -176,7 +179,7 @@ def reconcile(raw: Loaded, period: Period, as_of: pd.Timestamp, category_total: 
     whose date is unreadable (they belong to no period), cannot be in any total: they are counted beside it.
     """
     df, bad = raw.df, raw.bad
-    date_ok = df["date"].notna() & ~bad["date"]
+    date_ok = df["date"].notna()              # a date was read (a repeated row is marked bad but has its date)
     num = df["amount"].notna()
     amount = df["amount"].where(num, 0.0)
     later = (df["date"].dt.normalize() > as_of.normalize()).fillna(False).astype(bool)

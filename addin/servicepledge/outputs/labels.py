@@ -157,7 +157,7 @@ L: dict[str, tuple[str, str]] = {
     "rec.category_total": ("= 各类别合计", "= total of the categories"),
     "rec.difference": ("差额（应为 0）", "Difference (must be 0)"),
     "rec.amount_unreadable": ("另：金额为空或无法识别，未计入任何合计（笔数）", "Also: amount unreadable, in no total"),
-    "rec.date_unreadable": ("另：日期无法识别，不属于任何期间", "Also: date unreadable, in no period"),
+    "rec.date_unreadable": ("另：日期为空或无法识别，不属于任何期间", "Also: no readable date, in no period"),
     "title.unapproved_list": ("未经财务审核的支出（本期及本年累计）：{n} 笔，{amount}",
                               "Entries not approved by finance (period and year to date): {n}, {amount}"),
     "title.unapproved_none": ("未经财务审核的支出（本期及本年累计）：无", "Entries not approved by finance (period and year to date): none"),
