@@ -116,8 +116,11 @@ def test_turnover(r):
 def test_fund(r):
     f = r.doc["fund"]
     cats = {c["category"]: c for c in f["categories"]}
+    # October: 1/12 of the annual budget is the period's (10,000 / 12 = 833.33); E2 (1,000) is unapproved
     assert cats["培训"] == dict(category="培训", budget=10000, spent_period=1000, spent_ytd=4000,
-                              utilization=0.4, flagged=False)
+                              utilization=0.4, flagged=False, budget_period=pytest.approx(10000 / 12),
+                              utilization_period=pytest.approx(1000 / (10000 / 12)), unapproved_count=1,
+                              unapproved_amount=1000, unapproved_count_ytd=1, unapproved_amount_ytd=1000)
     assert cats["设备"]["spent_ytd"] == 5000 and cats["设备"]["utilization"] == 0.25   # E7 (-50) left out
     assert cats["差旅"]["flagged"] and cats["差旅"]["budget"] is None and cats["差旅"]["utilization"] is None
     assert (f["unapproved_count"], f["unapproved_amount"]) == (2, 1800)          # E2 (blank), E4

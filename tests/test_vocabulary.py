@@ -96,9 +96,12 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
                                      "problem": vocabulary.PROBLEMS["approval"]}]
     # the disclosure never shows 待定 as 否
     sheet = sheets.fund(r)
-    lines = {row[1]: row[5] for row in sheet.blocks[2].rows}
+    block = {b.key: b for b in sheet.blocks}
+    lines = {row[1]: row[5] for row in block["lines"].rows}
     assert lines == {"V1": "是", "V2": "否", "V3": t("approval_unknown", "zh")}
-    assert sheet.blocks[1].rows[0][-2:] == [1, 800.0]
+    # approval: approved / not approved / unreadable, period and YTD (V4 is September's, approved)
+    assert [row[1:] for row in block["approval"].rows] == [[1, 3500.0, 2, 4000.0], [1, 1200.0, 1, 1200.0],
+                                                           [1, 800.0, 1, 800.0], [3, 5500.0, 4, 6000.0]]
     # (the minimal Tickets sheet of this book also draws a missing-column warning, tested elsewhere)
     assert [w for w in r.doc["warnings"] if w["code"] != "missing_column"] == [
         {"code": "approval_unknown", "table": "FundLedger", "column": "approved",

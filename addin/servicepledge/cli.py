@@ -166,6 +166,54 @@ def _summary(r, written: Path) -> None:
     _say("\n".join(lines))
 
 
+def cmd_disclosure(a) -> int:
+    """The fund disclosure alone, print-ready (A4, fit to width, header rows repeated), and with --pdf its PDF."""
+    from .inputs.reader import read_workbook
+    from .outputs import sheets, xlsx
+    from .outputs.labels import t
+    from .outputs.outfile import claim, xlsx_target
+    from .report import compute
+
+    path = Path(a.file) if a.file else sample_path()
+    stages = _Stages(["read", "compute", "write"], show=True)
+    try:
+        stages.step(f"reading {path.name}")
+        wb = _read(read_workbook, path, stages.each)
+        stages.step("computing the fund")
+        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
+                    source={"path": str(path), "sha256": wb.sha256})
+        stages.step("writing the disclosure")
+        name = f"servicepledge-disclosure-{r.period.label}.xlsx"
+        out = xlsx_target(a.output or Path.cwd() / name, name, r.lang)
+        out = claim(out, force=a.force, lang=r.lang, inputs=[path])
+        pdf = claim(out.with_suffix(".pdf"), force=a.force, lang=r.lang, inputs=[path, out]) if a.pdf else None
+        model = sheets.fund(r, mask=not a.no_mask)
+        model.page_label = t("page_of", r.lang)
+        written = xlsx.save_atomic(xlsx.new_workbook([model]), out, r.lang, inputs=[path])
+    finally:
+        stages.close()
+    fd, d = r.doc["fund"], r.doc
+    rec = fd["reconciliation"]["period"]
+    unap = ("unavailable" if fd["unapproved_count"] is None else
+            f"{fd['unapproved_count']} ({_money(fd['unapproved_amount'])}) in the period, "
+            f"{fd['unapproved_count_ytd']} ({_money(fd['unapproved_amount_ytd'])}) year to date")
+    _say("\n".join([
+        f"servicepledge {d['version']} · fund disclosure {r.period.label} · as of {d['as_of']}",
+        f"  spent in period {_money(fd['spent_period_total'])}; year to date {_money(fd['spent_ytd_total'])}"
+        f" (from {fd['ytd_from']})",
+        f"  not approved    {unap}",
+        f"  reconciliation  ledger {_money(rec['ledger_total'])} → categories {_money(rec['category_total'])}, "
+        f"difference {_money(rec['difference'])}",
+        *(f"warning: {w['message']}" for w in d.get("warnings", []) if w.get("table") in ("FundLedger", "FundBudget")),
+        f"Disclosure written to {written}",
+    ]))
+    if a.pdf:
+        from .outputs.pdf import export_pdf
+        pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
+        _say(f"PDF: {pdf}")
+    return 0
+
+
 def cmd_template(a) -> int:
     from .template import write_template
     out = write_template(a.output, lang=a.lang or "zh", with_sample=a.with_sample, force=a.force)
@@ -195,6 +243,17 @@ def parser() -> argparse.ArgumentParser:
                    help="show personal data (customer, phone, payee) unmasked in the shared sheets")
     r.add_argument("--pdf", action="store_true", help="also export the report as PDF (needs LibreOffice)")
     r.set_defaults(fn=cmd_report)
+    d = sub.add_parser("disclosure", help="write the fund disclosure alone, print-ready for finance to sign")
+    d.add_argument("file", nargs="?", help="input workbook (.xlsx); default: the bundled sample")
+    d.add_argument("--period", help="2026-Q3, 2026-H1, 2026, 2026-10 or 2026-01-01..2026-03-31 "
+                                    "(default: month of the latest ticket)")
+    d.add_argument("--as-of", dest="as_of", help="moment the disclosure describes (default: now)")
+    d.add_argument("-o", "--output", help="workbook to write (default: servicepledge-disclosure-PERIOD.xlsx)")
+    d.add_argument("--lang", choices=["zh", "en"], help="labels (default: Terms 'lang', else zh)")
+    d.add_argument("--force", action="store_true", help="replace an existing output file")
+    d.add_argument("--no-mask", dest="no_mask", action="store_true", help="show payees unmasked")
+    d.add_argument("--pdf", action="store_true", help="also write the PDF beside it (needs LibreOffice)")
+    d.set_defaults(fn=cmd_disclosure)
     t = sub.add_parser("template", help="write the input template workbook")
     t.add_argument("-o", "--output", default="servicepledge-template.xlsx")
     t.add_argument("--with-sample", dest="with_sample", action="store_true", help="fill it with the sample data")

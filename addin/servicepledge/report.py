@@ -52,6 +52,7 @@ class Report:
     staffing: pd.DataFrame                      # turnover history (monthly + rolling)
     history: dict = field(default_factory=dict)  # metric -> 12 months of compliance
     source: dict = field(default_factory=dict)   # input path, sha256
+    unapproved: pd.DataFrame | None = None      # fund entries finance has not approved (period and YTD)
 
 
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
@@ -64,6 +65,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     if lang not in ("zh", "en"):
         raise TermsError(f"language '{lang}' is not available; use zh or en")
     as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
+    raw_ledger = tables["FundLedger"]         # the ledger as read: the reconciliation starts from its total
     clipped = clip(tables, as_of)            # the tables as they stood at as_of: later events not yet happened
     clipped.warn(issues)
     tables = clipped.tables
@@ -82,6 +84,8 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     S.warn_unknown_priority(t, period, terms, issues)
     fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
     F.warn_unreadable_approval(fund, period, issues)
+    F.warn_no_budget(fund, tables["FundBudget"], period, issues)
+    fund["reconciliation"] = F.reconcile(raw_ledger, period, as_of, fund["spent_period_total"], fund["spent_ytd_total"])
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     B.warn_uncertain_severity(reg, tables["Notices"], issues)
     gaps = _breach_gaps(tables, lang)
@@ -111,7 +115,8 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     history = {m: rows[m].history(period, months) for m in S.METRICS}
     base = terms.contracts[0][1] if contracts.several(terms) else terms
     return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
-                  ST.history(tables["Staff"], period, terms, months), history, dict(source or {}))
+                  ST.history(tables["Staff"], period, terms, months), history, dict(source or {}),
+                  unapproved=F.unapproved_entries(tables["FundLedger"], period))
 
 
 def chart_months(period: Period) -> int:

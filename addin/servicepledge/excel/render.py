@@ -141,7 +141,10 @@ def _format_block(sheet, b, header_row: int, first: int, widths: dict) -> None:
                 sheet.range((first, j), (last, j)).number_format = xlsx.FORMATS[fmt]
         if b.row_formats:
             _row_formats(sheet, b, first)
+    hl = getattr(b, "highlight", None) or []
     for i, row in enumerate(b.rows):
+        if i < len(hl) and hl[i] and n_cols:     # Block.highlight: the whole row filled (unapproved entries)
+            sheet.range((first + i, 1), (first + i, n_cols)).color = xlsx.PALETTE[hl[i]]
         for j, v in enumerate(row, 1):
             widths[j] = max(widths.get(j, 0), min(xlsx.display_width(_shown(v)) + 2, 60))
         if b.verdict_col is not None and b.verdict_col < len(row):

@@ -33,6 +33,10 @@ class Block:
     groups: list | None = None          # style "cards": [(row label, number of cards)], one card row each
     row_ops: list | None = None         # style "cards": ">=" / "<=" / None per row, shown before the target
     page_break: bool = False            # start a new printed page before this block
+    key: str | None = None              # what the block is (e.g. "reconciliation"), for code that looks one up
+    keep_together: bool = False         # printed on one page: a page break goes before it rather than through it
+    highlight: list | None = None       # per row: a fill (PALETTE key, e.g. "late_light") for the whole row, or None
+    # style "signoff": header = (role, name, date); each row a role with blank, tall cells to sign and date
 
 
 @dataclass
@@ -46,6 +50,8 @@ class SheetModel:
     notes: list = field(default_factory=list)   # lines under the subtitle (the terms that matter)
     warnings: list = field(default_factory=list)  # lines shown in red under the notes (report warnings)
     page_label: str = "&P / &N"                 # printed footer: page n of N (header/footer codes)
+    footer: str | None = None                   # printed footer, centre (e.g. the audit facts)
+    print_area: bool = False                    # print exactly the written cells (title to the last block)
 
 
 def _v(x):
@@ -258,27 +264,11 @@ def breaches(r: Report, mask: bool) -> SheetModel:
                       [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"))])
 
 
-def fund(r: Report) -> SheetModel:
-    lang, fd = r.lang, r.doc["fund"]
-    cols = ["category", "budget", "spent_period", "spent_ytd", "utilization", "flagged"]
-    rows = [[c["category"], c["budget"], c["spent_period"], c["spent_ytd"], c["utilization"],
-             t("yes", lang) if c["flagged"] else ""] for c in fd["categories"]]
-    rows.append([t("all", lang), fd["budget_total"], fd["spent_period_total"], fd["spent_ytd_total"],
-                 None if not fd["budget_total"] else fd["spent_ytd_total"] / fd["budget_total"], ""])
-    summary = Block(t("title.fund", lang) + f" {fd['year']}", [t(c, lang) for c in cols], rows,
-                    [TEXT, MONEY, MONEY, MONEY, PCT, TEXT])
-    ua = ["unapproved_count", "unapproved_amount", "unapproved_count_ytd", "unapproved_amount_ytd", "excluded"]
-    ua += ["approval_unknown_count", "approval_unknown_amount"]
-    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT, INT, MONEY])
-    dcols = ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]
-    drows = []
-    for rec in r.disclosure.to_dict("records"):
-        desc = t("aggregated_line", lang, n=rec["entries"]) if rec["aggregated"] else _v(rec["description"])
-        drows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), desc, _v(rec["amount"]),
-                      _approval(rec["approved"], lang, r.doc["fund"].get("unapproved_unavailable")), _v(rec["approved_on"])])
-    lines = Block(t("title.disclosure", lang), [t(c, lang) for c in dcols], drows,
-                  [TEXT, TEXT, DATE, TEXT, MONEY, TEXT, DATE])
-    return SheetModel("fund", t("sheet.fund", lang), t("title.disclosure", lang), _subtitle(r), [summary, unap, lines])
+def fund(r: Report, mask: bool = True) -> SheetModel:
+    """The fund disclosure finance signs (outputs/disclosure.py): the same model in the full report and in
+    `servicepledge disclosure`."""
+    from .disclosure import disclosure_sheet
+    return disclosure_sheet(r, mask)
 
 
 def _approval(v, lang: str, column_missing=None) -> str:
@@ -340,7 +330,7 @@ def audit(r: Report, mask: bool) -> SheetModel:
 
 def build(r: Report, mask: bool = True) -> list[SheetModel]:
     """All report sheets, in order."""
-    models = [dashboard(r), breaches(r, mask), fund(r), staffing(r), issues(r), audit(r, mask)]
+    models = [dashboard(r), breaches(r, mask), fund(r, mask), staffing(r), issues(r), audit(r, mask)]
     if r.doc.get("contracts"):
         from .contract_sheet import sheet as contracts_sheet
         models.insert(2, contracts_sheet(r, mask))

@@ -111,12 +111,14 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
     if cached is not None:
         c._style = copy(cached)
         return
-    numfmt, wrap, paint = key
+    numfmt, wrap, paint, row_fill = key
     c.border = BORDER
     if numfmt:
         c.number_format = numfmt
     if wrap:
         c.alignment = Alignment(wrap_text=True, vertical="top")
+    if row_fill:                # Block.highlight: the whole row filled (e.g. unapproved entries)
+        c.fill = PatternFill("solid", fgColor=_hex(row_fill))
     if paint:
         _paint(c, *paint)
     cache[key] = copy(c._style)
@@ -148,6 +150,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
     for i, row in enumerate(b.rows):
         r += 1
         _cjk_height(ws, r, row)
+        row_fill = b.highlight[i] if b.highlight and i < len(b.highlight) else None
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
@@ -167,13 +170,14 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
             if b.status_col is not None and j - 1 == b.status_col:
                 key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
                 paint = STATUS_STYLE[key] if key else paint
-            _style_cell(c, styles, (numfmt, wrap, paint))
+            _style_cell(c, styles, (numfmt, wrap, paint, row_fill))
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2, header_row
 
 
 CJK_ROW_PT = 17    # Chinese glyphs need a taller line than the 15 pt default row
+SIGN_ROW_PT = 30   # a sign-off row: room for a handwritten name and date
 
 
 def _cjk_height(ws, r: int, values) -> None:
@@ -303,18 +307,26 @@ def write_sheet(ws, m: SheetModel) -> None:
     r += 1
     fixed = any(b.style == "cards" for b in m.blocks)
     widths: dict = {j: w for j, w in enumerate(DASH_WIDTHS, 1)} if fixed else {}
-    tables, wraps = [], []
+    tables, wraps, kept = [], [], []
     widest = max((len(b.header) for b in m.blocks if b.style == "table"), default=0)
     for b in m.blocks:
         if b.page_break and r > 1:
             ws.row_breaks.append(Break(id=r - 1))
+        top = r
         if b.style == "cards":
             r = write_cards(ws, r, b)
         elif b.style == "charts":
             r = write_charts(ws, r, b, widths)
         else:
             r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
-            tables.append((b, header_row))
+            if b.style == "signoff":    # room to sign and date by hand
+                for k in range(len(b.rows)):
+                    ws.row_dimensions[header_row + 1 + k].height = SIGN_ROW_PT
+                    ws.cell(header_row + 1 + k, 1).alignment = Alignment(vertical="center")
+            else:
+                tables.append((b, header_row))
+            if b.keep_together:
+                kept.append((top, r - 2))
     # one table: keep its header in view; otherwise keep the title in view
     ws.freeze_panes = f"A{tables[0][1] + 1}" if not fixed and len(tables) == 1 else "A3"
     # the long list repeats its header on every printed page (figure lists are not lists)
@@ -329,7 +341,51 @@ def write_sheet(ws, m: SheetModel) -> None:
         lines = math.ceil(w / max(final.get(j, 8) - 1, 1))
         if lines > 1:
             ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
-    page_setup(ws, m, _fits_one_page(ws, final, r))
+    if m.print_area:               # title to the last block: sign-off and audit facts are on the printed page
+        ws.print_area = f"A1:{get_column_letter(max(final) if final else 1)}{max(r - 2, 1)}"
+    one_page = _fits_one_page(ws, final, r)
+    if kept and not one_page and not fixed:
+        _keep_together(ws, final, r - 2, kept, longest)
+    page_setup(ws, m, one_page)
+
+
+def _page_starts(ws, widths: dict, last_row: int, slack: float = 1.0, default_pt: float = 15) -> list[int]:
+    """The first row of each printed page (fit to width, A4 landscape), as the printer will break them:
+    rows fill a page until the next would not fit; manual breaks start a page; repeated header rows take room.
+    The fit-to-width zoom is a whole percent, rounded down (as LibreOffice and Excel do); `slack` < 1 assumes
+    a shorter page, for the renderers' small differences; `default_pt` is the height of a row without its own
+    (Excel 15 pt, LibreOffice 12.8 pt)."""
+    scale = min(1.0, math.floor(PAGE_W_PX / max(sum(col_px(w) for w in widths.values()), 1) * 100) / 100)
+    room = PAGE_H_PX / max(scale, 0.1) * slack
+    manual = {b.id + 1 for b in ws.row_breaks.brk}
+    title = 0.0
+    if ws.print_title_rows:
+        first = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
+        title = (ws.row_dimensions[first].height or default_pt) / 0.75
+    starts, used = [1], 0.0
+    for i in range(1, last_row + 1):
+        h = (ws.row_dimensions[i].height or default_pt) / 0.75
+        if i in manual or (used + h > room and i > starts[-1]):
+            starts.append(i)
+            used = title
+        used += h
+    return starts
+
+
+def _keep_together(ws, widths: dict, last_row: int, kept: list, longest) -> None:
+    """A page break before each keep-together block that would otherwise be split (the sign-off block), and the
+    long list's header repeated only when that list really runs over a page (else it would head the sign-off page)."""
+    # Excel: the body between the margins, 15 pt rows; LibreOffice: header and footer inside the margins (a
+    # taller body, ~4%), 12.8 pt rows; and 4% shorter for safety
+    guesses = [(slack, pt) for slack in (0.96, 1.0, 1.05) for pt in (15, 12.8)]
+    for top, bottom in kept:        # split in any of the renderers' pages: break before it
+        if any(top < s <= bottom for g in guesses for s in _page_starts(ws, widths, last_row, *g)):
+            ws.row_breaks.append(Break(id=top - 1))
+    if longest is not None and ws.print_title_rows:
+        b, header = longest
+        end = header + len(b.rows)
+        if not any(header < s <= end for g in guesses for s in _page_starts(ws, widths, last_row, *g)):
+            ws.print_title_rows = None
 
 
 # A4 landscape inside the margins below, in screen pixels
@@ -357,6 +413,9 @@ def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
     ws.oddHeader.center.text = m.title.replace("&", "&&")
     ws.oddHeader.center.size = 9
     ws.oddFooter.left.text = m.subtitle.replace("&", "&&")
+    if m.footer:
+        ws.oddFooter.center.text = m.footer.replace("&", "&&")
+        ws.oddFooter.center.size = 7
     ws.oddFooter.left.size = 8
     ws.oddFooter.right.text = m.page_label
     ws.oddFooter.right.size = 8
