@@ -83,7 +83,7 @@ def test_report_workbook_and_input_untouched(tmp_path):
     out = tmp_path / "r.xlsx"
     p = run("report", str(SAMPLE), "--as-of", AS_OF, "-o", str(out))
     assert p.returncode == 0, p.stderr
-    assert "Report written to" in p.stdout and "response compliance" in p.stdout
+    assert "报告已写入" in p.stdout and "首次响应达标率" in p.stdout     # the sample's Terms say lang zh
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["KPI仪表板", "违约登记", "基金公示", "人员与流失率", "数据问题", "审计信息"]
     audit = {r[0]: r[1] for r in wb["审计信息"].iter_rows(values_only=True) if r[0]}
@@ -106,7 +106,7 @@ def test_report_workbook_and_input_untouched(tmp_path):
 def test_bad_files_give_one_line(tmp_path, content, message):
     f = tmp_path / "bad.xlsx"
     f.write_bytes(content)
-    p = run("report", str(f), "--json")
+    p = run("report", str(f), "--json", "--lang", "en")
     assert p.returncode == 2 and message in p.stderr
     assert p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
 
@@ -114,5 +114,5 @@ def test_bad_files_give_one_line(tmp_path, content, message):
 def test_bad_arguments_give_one_line():
     p = run("report", "--period", "October", "--json")
     assert p.returncode == 2 and "2026-Q3" in p.stderr and "Traceback" not in p.stderr
-    p = run("report", str(ROOT / "nope.xlsx"))
+    p = run("report", str(ROOT / "nope.xlsx"), "--lang", "en")
     assert p.returncode == 2 and "file not found" in p.stderr

@@ -115,7 +115,8 @@ _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/ARCHITECTURE.md", "docs/DEFINITIONS.md",
-                                 "docs/DEFINITIONS.zh.md", "docs/REPORT_JSON.md", "docs/EXCEL.md"])
+                                 "docs/DEFINITIONS.zh.md", "docs/REPORT_JSON.md", "docs/EXCEL.md",
+                                 "docs/EXCEL.zh.md", "workbook/README.md", "workbook/README.zh.md"])
 def test_local_links_resolve(doc):
     path = ROOT / doc
     broken = []

@@ -259,18 +259,19 @@ def test_disclosure_command(tmp_path):
     p = cli("disclosure", str(src), "--period", "2026-Q2", "--as-of", AS_OF, cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     out = tmp_path / "servicepledge-disclosure-2026-Q2.xlsx"
-    assert p.stdout.splitlines() == [
+    assert p.stdout.splitlines() == [      # no --lang, no Terms lang, C locale: Chinese
         p.stdout.splitlines()[0],
-        "  spent in period ¥8,500.00; year to date ¥9,500.00 (from 2026-01-01)",
-        "  not approved    2 (¥2,500.00) in the period, 2 (¥2,500.00) year to date",
-        "  reconciliation  ledger ¥8,750.00 → categories ¥8,500.00, difference ¥0.00",
-        f"Disclosure written to {out}"]
-    assert p.stdout.startswith("servicepledge ") and "fund disclosure 2026-Q2 · as of 2026-12-31 18:00" in p.stdout
+        "  本期支出 ¥8,500.00；本年累计 ¥9,500.00（自 2026-01-01 起）",
+        "  未审批    本期 2 笔（¥2,500.00），本年累计 2 笔（¥2,500.00）",
+        "  核对      台账 ¥8,750.00 → 各类别合计 ¥8,500.00，差额 ¥0.00",
+        f"公示表已写入 {out}"]
+    assert p.stdout.startswith("servicepledge ") and "专项基金公示 2026年第2季度 · 截至 2026-12-31 18:00" in p.stdout
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["基金公示"]
     assert src.read_bytes() == before                                  # the input is never modified
     again = cli("disclosure", str(src), "--period", "2026-Q2", "--as-of", AS_OF, "--lang", "en", cwd=tmp_path)
     assert again.returncode == 0 and (tmp_path / "servicepledge-disclosure-2026-Q2 (2).xlsx").exists()
+    assert "spent in period ¥8,500.00; year to date ¥9,500.00 (from 2026-01-01)" in again.stdout
     assert openpyxl.load_workbook(tmp_path / "servicepledge-disclosure-2026-Q2 (2).xlsx").sheetnames == \
         ["Fund disclosure"]
     bad = cli("disclosure", str(src), "--period", "2026-Q2", "-o", str(src), "--force", cwd=tmp_path)
@@ -286,7 +287,7 @@ def test_disclosure_pdf_is_one_or_two_a4_pages(tmp_path, lang):
             "--pdf", "-o", str(tmp_path / "d.xlsx"), cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     pdf = tmp_path / "d.pdf"
-    assert p.stdout.splitlines()[-1] == f"PDF: {pdf}"
+    assert p.stdout.splitlines()[-1] == ("PDF：" if lang == "zh" else "PDF: ") + str(pdf)
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler) is not installed")
     from PIL import Image

@@ -120,7 +120,7 @@ def test_an_unexpected_error_is_one_line_of_readable_length(tmp_path, capsys, mo
     def boom(*a, **k):
         raise ValueError("first line\n" + "x" * 1000)
     monkeypatch.setattr(rep, "compute", boom)
-    code, err = run(capsys, "report", str(ok), *ARGS, "--json")
+    code, err = run(capsys, "report", str(ok), *ARGS, "--json", "--lang", "en")
     assert code == 1 and err.count("\n") == 1
     # 'ValueError: first line xxx…' is cut to 160 characters: 'ValueError: first line ' (23) + 136 x + '…'
     assert err == ("servicepledge: unexpected error (ValueError: first line " + "x" * 136 + "…); "
@@ -192,7 +192,7 @@ def test_sp_breaches_error_does_not_quote_the_data_row():
     got = F.SP_BREACHES([ROW], [["complaint_id", "received_at"]], [["notice_id", "notice_date"]], "2026-10",
                         "2026-10-31 18:00")
     text = got if isinstance(got, str) else got[0][0]
-    assert text.startswith("#SP!") and "Headers found" in text
+    assert text.startswith("#SP!") and "找到的表头" in text      # no terms argument: the default terms, zh
     assert "张三" not in text and "13812345678" not in text and "张*" in text
 
 
@@ -204,6 +204,6 @@ def test_the_command_line_does_not_quote_a_header_less_sheet(tmp_path, capsys, r
     ws.append(["T0001", "张三", "13812345678"])
     ws.append(["T0002", "李四", "13900001111"])
     wb.save(tmp_path / "in.xlsx")
-    code, err = run(capsys, "report", str(tmp_path / "in.xlsx"), *ARGS, "--json")
+    code, err = run(capsys, "report", str(tmp_path / "in.xlsx"), *ARGS, "--json", "--lang", "en")
     assert code == 2 and err.count("\n") == 1 and "Headers found: T0***, 张* (and 1 value that looks like data" in err
     assert "张三" not in err and "13812345678" not in err

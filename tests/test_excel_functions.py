@@ -195,8 +195,9 @@ def test_1904_workbook_gives_the_same_figures(grids, report):
 # ---------------------------------------------------------------- what the manager sees when something is wrong
 @pytest.mark.parametrize("case, words", [
     ("missing column", ["#SP!", "opened_at", "受理时间", "Tickets[#All]"]),
-    ("unknown term", ["#SP!", "unknown key 'respons_hours'"]),
-    ("bad period", ["#SP!", "period '2026-13'", "2026-Q3 (quarter)"]),
+    ("unknown term", ["#SP!", "未知参数“respons_hours”"]),     # terms without lang: zh, the Terms default
+    ("unknown term en", ["#SP! Terms: unknown key 'respons_hours'"]),    # lang en in the same terms: en only
+    ("bad period", ["#SP!", "期间“2026-13”", "2026-Q3"]),     # the default terms: zh
     ("bad metric", ["#SP!", "metric 'speed'"]),
     ("one-column terms", ["#SP!", "two-column Terms table"]),
     ("bad term value", ["#SP!", "turnover_threshold"]),
@@ -207,6 +208,8 @@ def test_argument_problems_return_one_readable_text(grids, case, words):
         out = call(F, "SP_COMPLIANCE", [[h if h != "受理时间" else "开始" for h in t[0]]] + t[1:])
     elif case == "unknown term":
         out = call(F, "SP_COMPLIANCE", t, "", "", "", [["respons_hours", 2]])
+    elif case == "unknown term en":
+        out = call(F, "SP_COMPLIANCE", t, "", "", "", [["lang", "en"], ["respons_hours", 2]])
     elif case == "bad period":
         out = call(F, "SP_COMPLIANCE", t, "2026-13")
     elif case == "bad metric":

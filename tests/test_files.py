@@ -172,11 +172,11 @@ def test_name_without_extension_gets_xlsx_other_extensions_refused(book, tmp_pat
     p = cli("report", str(book[0]), *ARGS, "-o", str(tmp_path / "十月报告"))
     made = tmp_path / "十月报告.xlsx"
     assert p.returncode == 0, p.stderr
-    assert p.stdout.strip().endswith(f"Report written to {made}")
+    assert p.stdout.strip().endswith(f"报告已写入 {made}")
     assert openpyxl.load_workbook(made).sheetnames[0] == "KPI仪表板"
     assert not (tmp_path / "十月报告").exists()
     p = cli("template", "-o", str(tmp_path / "模板"))
-    assert p.returncode == 0 and p.stdout == f"Template written to {tmp_path / '模板.xlsx'}\n"
+    assert p.returncode == 0 and p.stdout == f"模板已写入 {tmp_path / '模板.xlsx'}\n"
     csv = tmp_path / "r.csv"
     p = cli("report", str(book[0]), *ARGS, "--lang", "en", "-o", str(csv))
     assert_refused(p, f"servicepledge: cannot write {csv}: it can only be written as an .xlsx workbook; "
@@ -374,5 +374,5 @@ def test_summary_into_head_through_a_shell(book, tmp_path):
 
 def test_unreadable_input_is_not_called_a_write_error(book, tmp_path):
     p = cli("report", str(book[0]), *ARGS, "-o", str(tmp_path / "r.xlsx"), fault=f"unreadable:{book[0]}")
-    assert (p.returncode, p.stderr) == (2, f"servicepledge: cannot open {book[0]}: permission denied\n")
+    assert (p.returncode, p.stderr) == (2, f"servicepledge: 无法打开 {book[0]}：没有访问权限\n")   # no --lang, locale C: zh
     assert not (tmp_path / "r.xlsx").exists()

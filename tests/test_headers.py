@@ -80,9 +80,9 @@ def _typo_book(tmp_path):
 
 
 TYPO_WARNING = ("服务工单：列『首次响应时问』未识别，是否应为『首次响应时间』(first_response_at)？首次响应达标率无法计算")
-TYPO_ISSUE = {"table": "Tickets", "row": 1, "column": "首次响应时问",
-              "problem": "unknown column '首次响应时问' (not read): did you mean 首次响应时间 (first_response_at)? "
-                         "Rename the header so the column is used"}
+TYPO_ISSUE = {"table": "Tickets", "row": 1, "column": "首次响应时问",        # a zh report: the problem in zh
+              "problem": "未识别的列『首次响应时问』（未读取）：是否应为『首次响应时间』(first_response_at)？"
+                         "请修改列名，以便使用该列"}
 
 
 def test_typo_in_first_response_header_cli(tmp_path):
@@ -115,11 +115,11 @@ def test_typo_console_summary(tmp_path):
     out = tmp_path / "rep.xlsx"
     p = cli("report", str(_typo_book(tmp_path)), *ARGS, "-o", str(out), timeout=180)
     assert p.returncode == 0, p.stderr
-    lines = p.stdout.splitlines()
-    assert ("  response compliance        unavailable (缺少列 首次响应时间 (first_response_at)；"
-            "列名『首次响应时问』未识别)") in lines
-    assert "  data issues                1" in lines
-    assert f"warning: {TYPO_WARNING}" in lines
+    lines = p.stdout.splitlines()      # no --lang, no Terms lang, locale C: the default, zh
+    assert [x.split(None, 1) for x in lines if x.strip().startswith("首次响应达标率")] == [
+        ["首次响应达标率", "无法计算（缺少列 首次响应时间 (first_response_at)；列名『首次响应时问』未识别）"]]
+    assert [x.split() for x in lines if x.strip().startswith("数据问题")] == [["数据问题", "1"]]
+    assert f"警告：{TYPO_WARNING}" in lines
 
 
 # ---------------------------------------------------------------- 离职时间 for 离职日期
@@ -137,8 +137,8 @@ def test_left_on_typo_makes_turnover_unavailable_not_zero(tmp_path):
     assert tu["unavailable"] == "缺少列 离职日期 (left_on)；列名『离职时间』未识别"
     assert tu["certified_share"] is None and tu["certified_unavailable"] == tu["unavailable"]
     assert doc["data_issues"] == [{"table": "Staff", "row": 1, "column": "离职时间",
-                                   "problem": "unknown column '离职时间' (not read): did you mean 离职日期 (left_on)? "
-                                              "Rename the header so the column is used"}]
+                                   "problem": "未识别的列『离职时间』（未读取）：是否应为『离职日期』(left_on)？"
+                                              "请修改列名，以便使用该列"}]
     assert [w["message"] for w in doc["warnings"]] == [
         "服务人员：列『离职时间』未识别，是否应为『离职日期』(left_on)？人员流失率、持证上岗率无法计算"]
 
@@ -164,8 +164,7 @@ def test_own_column_is_information_not_alarm(tmp_path):
     doc = cli_json(path, *ARGS)
     assert doc["response"]["met"] == 1
     assert doc["data_issues"] == [{"table": "Tickets", "row": 1, "column": "备注",
-                                   "problem": "column '备注' is not used by the report (fine if it is your own "
-                                              "column; otherwise use a Tickets column name)"}]
+                                   "problem": "列『备注』不参与计算（如为自用列，无需处理；否则请改用服务工单的列名）"}]
     assert [w["message"] for w in doc["warnings"]] == ["服务工单：列『备注』不参与计算（如为自用列，无需处理）"]
 
 
@@ -195,8 +194,8 @@ BELOW_ZH = ("表格 Tickets 截止第 2 行，但其下方第 3–7 行还有数
             "请扩展表格范围（表设计 → 调整表格大小）后重新生成报表")
 BELOW_EN = ("Table Tickets ends at row 2 but rows 3–7 below it hold data (5 rows, not read, not in any figure): "
             "extend the Table (Table Design → Resize Table) and run the report again")
-BELOW_PROBLEM = ("row below the Table Tickets (A1:C2) holds data but is outside the Table: not read; "
-                 "extend the Table (Table Design → Resize Table) and run the report again")
+BELOW_PROBLEM = ("表格 Tickets（A1:C2）下方的这一行有数据但不在表格内：未读取；"
+                 "请扩展表格范围（表设计 → 调整表格大小）后重新生成报表")       # the zh report's data issue
 
 
 def test_rows_below_the_table_cli(tmp_path):
@@ -282,5 +281,8 @@ def test_console_summary_without_fee_and_loss_columns_says_unavailable(tmp_path)
     book = write(tmp_path / "nofee.xlsx", {"服务工单": [head, ["T1", D(2026, 10, 5, 9), D(2026, 10, 5, 14)]]})
     p = cli("report", str(book), *ARGS, "-o", str(tmp_path / "rep.xlsx"), timeout=180)
     assert p.returncode == 0, p.stderr
+    line = next(x for x in p.stdout.splitlines() if x.strip().startswith("违约"))
+    assert line.split(None, 1)[1] == "轻微 1 件，重大 0 件，逾期 0 件；服务费减免 无法计算，赔偿 ¥0.00"
+    p = cli("report", str(book), *ARGS, "-o", str(tmp_path / "rep-en.xlsx"), "--lang", "en", timeout=180)
     line = next(x for x in p.stdout.splitlines() if x.strip().startswith("breaches"))
     assert line.split(None, 1)[1] == "1 minor, 0 major, 0 overdue; fee reductions unavailable, compensation ¥0.00"

@@ -28,7 +28,7 @@ from servicepledge.inputs.tables import InputError
 try:
     w = read_workbook(sys.argv[1])
 except InputError as e:
-    print(json.dumps({"error": str(e)}, ensure_ascii=False))
+    print(json.dumps({"error": e.say("en") if hasattr(e, "say") else str(e)}, ensure_ascii=False))
     sys.exit(0)
 t = w["Tickets"]
 print(json.dumps({"ids": [str(x) for x in t.df["ticket_id"]],

@@ -169,8 +169,8 @@ def test_data_issues_name_row_and_column(r):
     issues = r.doc["data_issues"]
     t7 = [i for i in issues if i["table"] == "Tickets"]
     # T7 (Excel row 8): response before opening; T8 (row 9): resolved before opening
-    assert t7 == [dict(table="Tickets", row=8, column="first_response_at", problem="before opened_at"),
-                  dict(table="Tickets", row=9, column="resolved_at", problem="before opened_at")]
+    assert t7 == [dict(table="Tickets", row=8, column="first_response_at", problem="早于opened_at"),   # a zh report
+                  dict(table="Tickets", row=9, column="resolved_at", problem="早于opened_at")]
     neg = [i for i in issues if i["table"] == "FundLedger"]
     assert len(neg) == 1 and neg[0]["row"] == 8 and neg[0]["column"] == "amount"
 

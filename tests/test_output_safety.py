@@ -125,7 +125,7 @@ def test_a_symlink_to_another_file_is_written_through(book, tmp_path):
     link = tmp_path / "latest.xlsx"
     link.symlink_to(real)
     p = cli("report", str(src), *ARGS, "-o", str(link))
-    assert p.returncode == 0 and p.stdout.endswith(f"Report written to {tmp_path / 'latest (2).xlsx'}\n"), p.stderr
+    assert p.returncode == 0 and p.stdout.endswith(f"报告已写入 {tmp_path / 'latest (2).xlsx'}\n"), p.stderr
     assert real.read_bytes() == b"last month"
     p = cli("report", str(src), *ARGS, "-o", str(link), "--force")
     assert p.returncode == 0, p.stderr
@@ -141,14 +141,14 @@ def test_pdf_over_an_existing_pdf_is_kept_unless_force(book, tmp_path, soffice):
     pdf.write_bytes(b"%PDF last month")
     p = run("report", str(src), *ARGS, "--pdf", "-o", str(out), soffice=soffice)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.splitlines()[-2:] == [f"Report written to {out}", f"PDF: {tmp_path / 'r (2).pdf'}"]
+    assert p.stdout.splitlines()[-2:] == [f"报告已写入 {out}", f"PDF：{tmp_path / 'r (2).pdf'}"]
     assert pdf.read_bytes() == b"%PDF last month" and (tmp_path / "r (2).pdf").read_bytes() == b"%PDF-1.4 new\n"
     # the workbook exists now too: the next run writes 'r (2).xlsx' and, since 'r (2).pdf' is taken, 'r (2) (2).pdf'
     p = run("report", str(src), *ARGS, "--pdf", "-o", str(out), soffice=soffice)
-    assert p.stdout.splitlines()[-2:] == [f"Report written to {tmp_path / 'r (2).xlsx'}",
-                                          f"PDF: {tmp_path / 'r (2) (2).pdf'}"], p.stderr
+    assert p.stdout.splitlines()[-2:] == [f"报告已写入 {tmp_path / 'r (2).xlsx'}",
+                                          f"PDF：{tmp_path / 'r (2) (2).pdf'}"], p.stderr
     p = run("report", str(src), *ARGS, "--pdf", "--force", "-o", str(out), soffice=soffice)
-    assert p.returncode == 0 and p.stdout.splitlines()[-1] == f"PDF: {pdf}", p.stderr
+    assert p.returncode == 0 and p.stdout.splitlines()[-1] == f"PDF：{pdf}", p.stderr
     assert pdf.read_bytes() == b"%PDF-1.4 new\n" and sha(src) == before and leftovers(tmp_path) == []
 
 
@@ -191,7 +191,7 @@ def test_read_only_target_is_kept_and_not_replaced_even_with_force(book, tmp_pat
     out.chmod(0o444)
     try:
         p = cli("report", str(src), *ARGS, "-o", str(out))       # without --force: kept, as every existing file
-        assert p.returncode == 0 and p.stdout.endswith(f"Report written to {tmp_path / 'r (2).xlsx'}\n"), p.stderr
+        assert p.returncode == 0 and p.stdout.endswith(f"报告已写入 {tmp_path / 'r (2).xlsx'}\n"), p.stderr
         p = cli("report", str(src), *ARGS, "-o", str(out), "--force")
         refused(p, f"无法写入 {out}：该文件是只读的，--force 也不会替换只读文件；请先取消其只读属性，或用 -o 指定其他位置")
         p = cli("template", "--lang", "en", "-o", str(out), "--force")

@@ -124,10 +124,12 @@ def _cli(*args, cwd):
 def test_cli_bad_period_exits_2_with_the_message_and_writes_nothing(tmp_path):
     p = _cli("report", "--period", "2026-Q5", "--as-of", "2026-10-31 18:00", cwd=tmp_path)
     assert p.returncode == 2
-    assert p.stderr == f"servicepledge: {Q5}\n"
+    assert p.stderr == f"servicepledge: {Q5.split(' / ')[0]}\n"     # the sample's Terms say zh: zh only
     assert p.stdout == "" and list(tmp_path.iterdir()) == []
     q = _cli("report", "--as-of", "2026", "--json", cwd=tmp_path)
-    assert q.returncode == 2 and q.stderr == f"servicepledge: {AS_OF_2026}\n"
+    assert q.returncode == 2 and q.stderr == f"servicepledge: {AS_OF_2026.split(' / ')[0]}\n"
+    e = _cli("report", "--as-of", "2026", "--json", "--lang", "en", cwd=tmp_path)
+    assert e.returncode == 2 and e.stderr == f"servicepledge: {AS_OF_2026.split(' / ')[1]}\n"
 
 
 TICKETS = [["工单编号", "受理时间", "首次响应时间"],

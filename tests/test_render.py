@@ -68,7 +68,7 @@ def test_render_zh_through_cli(soffice, tmp_path, capsys):
     rc = cli.main(["report", "--as-of", AS_OF, "-o", str(out), "--lang", "zh", "--pdf"])
     assert rc == 0, capsys.readouterr().err
     made = out.with_suffix(".pdf")
-    assert f"PDF: {made}" in capsys.readouterr().out
+    assert f"PDF：{made}" in capsys.readouterr().out
     check_rendering(made, "zh", tmp_path)
 
 

@@ -29,7 +29,7 @@ def files(tmp_path_factory):
 def test_hostile_and_broken_files_give_one_line(files, name, capsys):
     path, expect = files[name]
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert main(["report", str(path), "--json"]) == 2
+    assert main(["report", str(path), "--json", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert expect in err and path.name in err and err.count("\n") == 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

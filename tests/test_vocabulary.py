@@ -93,7 +93,7 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
     assert fd["approval_unknown_count_ytd"] == 1 and fd["approval_unknown_amount_ytd"] == 800.0
     assert fd["excluded"] == 0
     assert r.doc["data_issues"] == [{"table": "FundLedger", "row": 4, "column": "财务审核",
-                                     "problem": vocabulary.PROBLEMS["approval"]}]
+                                     "problem": vocabulary.PROBLEMS_ZH["approval"]}]    # a zh report
     # the disclosure never shows 待定 as 否
     sheet = sheets.fund(r)
     block = {b.key: b for b in sheet.blocks}
@@ -138,7 +138,7 @@ def test_unknown_complex_word_is_excluded_from_initial_solution_and_counted(tmp_
     assert (x["total"], x["met"], x["breached"], x["pending"], x["excluded"]) == (2, 1, 1, 0, 1)
     assert x["compliance"] == 0.5
     assert r.doc["response"]["total"] == 4                   # the response metric still counts T4
-    assert {"table": "Tickets", "row": 5, "column": "复杂问题", "problem": vocabulary.PROBLEMS["complex"]} \
+    assert {"table": "Tickets", "row": 5, "column": "复杂问题", "problem": vocabulary.PROBLEMS_ZH["complex"]} \
         in r.doc["data_issues"]
 
 

@@ -45,7 +45,7 @@ def test_warning_reaches_json_dashboard_and_console(tmp_path: Path):
     buf = io.StringIO()
     with redirect_stdout(buf):
         cli._summary(r, out)
-    assert "warning: 中文提示" in buf.getvalue().splitlines()
+    assert "警告：中文提示" in buf.getvalue().splitlines()         # a zh report: the console in zh too
 
 
 def test_no_warning_no_line():

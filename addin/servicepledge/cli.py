@@ -1,4 +1,4 @@
-"""`servicepledge` command line: the monthly report without Excel.
+"""`servicepledge` command line: the report (any period) and the fund disclosure without Excel.
 
 Errors are one readable line on stderr and exit code 2 (bad input) — never a traceback.
 """
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_text import say
 
 EXIT_INPUT = 2
 
@@ -79,24 +80,28 @@ def sample_path() -> Path:
 
 
 def cmd_report(a) -> int:
+    from .core.language import choose
     from .outputs.outfile import claim, report_name
     from .outputs.output import report_target, to_json, write_report
     from .inputs.reader import read_workbook
-    from .report import compute
+    from .inputs.parquet import is_parquet, read_parquet   # a .parquet file or a folder of them (issue 12)
+    from .report import compute, terms_from_tables
 
     path = Path(a.file) if a.file else sample_path()
+    lang = a.ui_lang
     stages = _Stages(["read", "compute", "write"], show=not a.json)
     try:
-        stages.step(f"reading {path.name}")
-        from .inputs.parquet import is_parquet, read_parquet   # .parquet file or a folder of them (issue 12)
-        wb = _read(read_parquet if is_parquet(path) else read_workbook, path, stages.each)
-        stages.step("computing KPIs")
-        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
-                    source={"path": str(path), "sha256": wb.sha256})
+        stages.step(say("reading", lang, name=path.name))
+        wb = _read(read_parquet if is_parquet(path) else read_workbook, path, stages.each, lang)
+        terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
+        lang = a.ui_lang = choose(a.lang, terms)       # the Terms 'lang' now known: it follows --lang only
+        stages.step(say("computing", lang))
+        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
+                    date1904=wb.date1904, source={"path": str(path), "sha256": wb.sha256})
         if a.json:
             _say(to_json(r.doc))
             return 0
-        stages.step("writing the report")
+        stages.step(say("writing", lang))
         out = a.output or Path.cwd() / report_name(r.period)  # as typed: "dir/" is a folder
         # every target is decided before anything is created: the PDF's problems stop the workbook too
         out = report_target(r, out, force=a.force, input_path=path)
@@ -108,17 +113,17 @@ def cmd_report(a) -> int:
     if a.pdf:
         from .outputs.pdf import export_pdf
         pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
-        _say(f"PDF: {pdf}")
+        _say(say("pdf_written", r.lang, path=pdf))
     return 0
 
 
-def _read(read_workbook, path: Path, progress):
+def _read(read_workbook, path: Path, progress, lang: str = "en"):
     """read_workbook, with whatever else stops the reading (a library's error or panic, broken bytes,
     memory) turned into one line naming the file (oneline.read_failure), exit 2."""
     from .outputs.oneline import damaged, describe, read_failure
     from .inputs.tables import InputError
     try:
-        return read_workbook(path, progress=progress)
+        return read_workbook(path, progress=lambda items, desc="": progress(items, say("reading_table", lang)))
     except InputError as e:
         line = damaged(path.name, e)
         if line is None:
@@ -127,63 +132,78 @@ def _read(read_workbook, path: Path, progress):
     except (KeyboardInterrupt, SystemExit, GeneratorExit, PermissionError):
         raise
     except OSError as e:            # the file itself cannot be opened (not its contents)
-        raise InputError(f"cannot open {path}: {e.strerror or describe(e)}") from None
+        why = e.strerror or describe(e)
+        raise InputError(say("cannot_open", "en", path=path, why=why),
+                         zh=say("cannot_open", "zh", path=path, why=why)) from None
     except BaseException as e:      # BaseException: python-calamine's PanicException is not an Exception
         raise InputError(read_failure(path.name, e)) from None
 
 
-def _pct(x, why=None):
-    return f"unavailable ({why})" if why else "—" if x is None else f"{x:.1%}"
+def _pct(x, why=None, lang="en"):
+    return say("unavailable", lang, why=why) if why else "—" if x is None else f"{x:.1%}"
 
 
-def _money(x):
+def _money(x, lang="en"):
     """¥1,234.50, or 'unavailable' when a missing column makes the total unknowable (see the warnings)."""
-    return "unavailable" if x is None else f"¥{x:,.2f}"
+    return say("unavailable_money", lang) if x is None else f"¥{x:,.2f}"
 
 
 def _summary(r, written: Path) -> None:
-    d = r.doc
+    """The headline figures in the report's language, one per line, labels padded to one column."""
+    d, lang = r.doc, r.lang
     tu, br, fu = d["turnover"], d["breaches"], d["followup"]
-    rs = d["response"]
-    lines = [
-        f"servicepledge {d['version']} · period {d['period']} · as of {d['as_of']}",
-        f"  response compliance        {_pct(rs['compliance'], rs.get('unavailable'))}"
-        + ("" if rs.get("unavailable") else f"  ({rs['met']} met, {rs['breached']} breached, {rs['pending']} pending, "
-                                            f"{rs['at_risk']} at risk)"),
-        f"  initial solution           {_pct(d['initial_solution']['compliance'], d['initial_solution'].get('unavailable'))}",
-        "  complaints accept/progress/final  " + " / ".join(_pct(d['complaints'][m]['compliance'],
-                                                              d['complaints'][m].get('unavailable'))
-                                                         for m in ("accept", "progress", "final")),
-        f"  turnover rolling {tu['rolling_months']}m        {_pct(tu['rolling_rate'], tu.get('unavailable'))}"
-        f" (threshold {_pct(tu['threshold'])})" + ("  EXCEEDED" if tu["exceeded"] else ""),
-        f"  follow-up                  {_pct(fu['rate'], fu.get('unavailable'))} (target {_pct(fu['target'])})",
-        f"  breaches                   {br['minor']} minor, {br['major']} major, {br['overdue']} overdue; "
-        f"fee reductions {_money(br['fee_reduction_total'])}, compensation {_money(br['compensation_total'])}",
-        f"  data issues                {len(d['data_issues'])}",
-        *(f"warning: {w['message']}" for w in d.get("warnings", [])),
-        f"Report written to {written}",
+    rs, ini = d["response"], d["initial_solution"]
+    pct = lambda x, why=None: _pct(x, why, lang)  # noqa: E731
+    sep = "，" if lang == "zh" else " "
+    rows = [
+        (say("response", lang), pct(rs["compliance"], rs.get("unavailable"))
+         + ("" if rs.get("unavailable") else (" " if lang == "en" else "")
+            + say("response_counts", lang, met=rs["met"], breached=rs["breached"], pending=rs["pending"],
+                  at_risk=rs["at_risk"]))),
+        (say("initial_solution", lang), pct(ini["compliance"], ini.get("unavailable"))),
+        (say("complaints", lang), " / ".join(pct(d["complaints"][m]["compliance"],
+                                                 d["complaints"][m].get("unavailable"))
+                                             for m in ("accept", "progress", "final"))),
+        (say("turnover", lang, n=tu["rolling_months"]), pct(tu["rolling_rate"], tu.get("unavailable"))
+         + ("" if lang == "zh" else " ") + say("threshold", lang, v=pct(tu["threshold"]))
+         + (sep + say("exceeded", lang) if tu["exceeded"] else "")),
+        (say("followup", lang), pct(fu["rate"], fu.get("unavailable")) + ("" if lang == "zh" else " ")
+         + say("target", lang, v=pct(fu["target"]))),
+        (say("breaches", lang), say("breach_counts", lang, minor=br["minor"], major=br["major"],
+                                    overdue=br["overdue"], fee=_money(br["fee_reduction_total"], lang),
+                                    comp=_money(br["compensation_total"], lang))),
+        (say("data_issues", lang), str(len(d["data_issues"]))),
     ]
+    width = max(_width(k) for k, _ in rows) + 2
+    lines = [say("head", lang, version=d["version"], period=d["period"], as_of=d["as_of"]),
+             *(f"  {k}{' ' * (width - _width(k))}{v}" for k, v in rows),
+             *(say("warning", lang, m=w["message"]) for w in d.get("warnings", [])),
+             say("written", lang, path=written)]
     _say("\n".join(lines))
 
 
 def cmd_disclosure(a) -> int:
     """The fund disclosure alone, print-ready (A4, fit to width, header rows repeated), and with --pdf its PDF."""
+    from .core.language import choose
     from .inputs.reader import read_workbook
     from .outputs import sheets, xlsx
     from .outputs.labels import t
     from .outputs.outfile import claim, xlsx_target
-    from .report import compute
+    from .report import compute, terms_from_tables
 
     path = Path(a.file) if a.file else sample_path()
+    lang = a.ui_lang
     stages = _Stages(["read", "compute", "write"], show=True)
     try:
-        stages.step(f"reading {path.name}")
-        wb = _read(read_workbook, path, stages.each)
-        stages.step("computing the fund")
-        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
-                    source={"path": str(path), "sha256": wb.sha256})
-        stages.step("writing the disclosure")
-        name = f"servicepledge-disclosure-{r.period.label}.xlsx"
+        stages.step(say("reading", lang, name=path.name))
+        wb = _read(read_workbook, path, stages.each, lang)
+        terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
+        lang = a.ui_lang = choose(a.lang, terms)
+        stages.step(say("d_computing", lang))
+        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
+                    date1904=wb.date1904, source={"path": str(path), "sha256": wb.sha256})
+        stages.step(say("d_writing", lang))
+        name = f"servicepledge-disclosure-{r.period.label.replace('..', '_')}.xlsx"
         out = xlsx_target(a.output or Path.cwd() / name, name, r.lang)
         out = claim(out, force=a.force, lang=r.lang, inputs=[path])
         pdf = claim(out.with_suffix(".pdf"), force=a.force, lang=r.lang, inputs=[path, out]) if a.pdf else None
@@ -192,81 +212,109 @@ def cmd_disclosure(a) -> int:
         written = xlsx.save_atomic(xlsx.new_workbook([model]), out, r.lang, inputs=[path])
     finally:
         stages.close()
-    fd, d = r.doc["fund"], r.doc
+    fd, d, lang = r.doc["fund"], r.doc, r.lang
     rec = fd["reconciliation"]["period"]
-    unap = ("unavailable" if fd["unapproved_count"] is None else
-            f"{fd['unapproved_count']} ({_money(fd['unapproved_amount'])}) in the period, "
-            f"{fd['unapproved_count_ytd']} ({_money(fd['unapproved_amount_ytd'])}) year to date")
+    money = lambda x: _money(x, lang)  # noqa: E731
+    unap = (say("unavailable_money", lang) if fd["unapproved_count"] is None else
+            say("d_unapproved_counts", lang, n=fd["unapproved_count"], amount=money(fd["unapproved_amount"]),
+                n_ytd=fd["unapproved_count_ytd"], amount_ytd=money(fd["unapproved_amount_ytd"])))
     _say("\n".join([
-        f"servicepledge {d['version']} · fund disclosure {r.period.label} · as of {d['as_of']}",
-        f"  spent in period {_money(fd['spent_period_total'])}; year to date {_money(fd['spent_ytd_total'])}"
-        f" (from {fd['ytd_from']})",
-        f"  not approved    {unap}",
-        f"  reconciliation  ledger {_money(rec['ledger_total'])} → categories {_money(rec['category_total'])}, "
-        f"difference {_money(rec['difference'])}",
-        *(f"warning: {w['message']}" for w in d.get("warnings", []) if w.get("table") in ("FundLedger", "FundBudget")),
-        f"Disclosure written to {written}",
+        say("d_head", lang, version=d["version"], period=r.period.label_zh if lang == "zh" else r.period.label,
+            as_of=d["as_of"]),
+        "  " + say("d_spent", lang, spent=money(fd["spent_period_total"]), ytd=money(fd["spent_ytd_total"]),
+                   start=fd["ytd_from"]),
+        "  " + say("d_unapproved", lang, what=unap),
+        "  " + say("d_reconciliation", lang, ledger=money(rec["ledger_total"]), cats=money(rec["category_total"]),
+                   diff=money(rec["difference"])),
+        *(say("warning", lang, m=w["message"]) for w in d.get("warnings", [])
+          if w.get("table") in ("FundLedger", "FundBudget")),
+        say("d_written", lang, path=written),
     ]))
     if a.pdf:
         from .outputs.pdf import export_pdf
         pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
-        _say(f"PDF: {pdf}")
+        _say(say("pdf_written", lang, path=pdf))
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text` (a CJK character takes two)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def cmd_template(a) -> int:
     from .template import write_template
-    out = write_template(a.output, lang=a.lang or "zh", with_sample=a.with_sample, force=a.force)
-    _say(f"Template written to {out}")
+    out = write_template(a.output, lang=a.lang or a.ui_lang, with_sample=a.with_sample, force=a.force)
+    _say(say("template_written", a.ui_lang, path=out))
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="servicepledge", description="After-sales service commitment KPIs (服务质量承诺书)")
-    p.add_argument("--version", action="version", version=f"servicepledge {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("report", help="compute the report of a service workbook for a month, quarter, half-year, "
-                                      "year or range of days")
-    r.add_argument("file", nargs="?", help="input workbook (.xlsx), Parquet file or folder of Parquet files; "
-                                          "default: the bundled sample")
-    r.add_argument("--period", help="month 2026-10, quarter 2026-Q3 (2026年第3季度), half-year 2026-H1 (2026年上半年), "
-                                    "year 2026, or a range of days 2026-01-01..2026-03-31 "
-                                    "(default: month of the latest ticket)")
-    r.add_argument("--as-of", dest="as_of", help="moment the report describes, e.g. '2026-10-31 18:00' (default: now)")
-    r.add_argument("--json", action="store_true", help="print the JSON document instead of writing a workbook")
-    r.add_argument("-o", "--output", help="report workbook to write (default: servicepledge-report-PERIOD.xlsx, "
-                                          "e.g. servicepledge-report-2026-Q3.xlsx; a range: "
-                                          "servicepledge-report-2026-01-01_2026-03-31.xlsx)")
-    r.add_argument("--lang", choices=["zh", "en"], help="labels of the report (default: Terms 'lang', else zh)")
-    r.add_argument("--force", action="store_true", help="replace an existing output file")
-    r.add_argument("--no-mask", dest="no_mask", action="store_true",
-                   help="show personal data (customer, phone, payee) unmasked in the shared sheets")
-    r.add_argument("--pdf", action="store_true", help="also export the report as PDF (needs LibreOffice)")
+def _formatter(lang: str):
+    """argparse's help layout with its own words ('usage:', group titles) in `lang`."""
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            return super().add_usage(usage, actions, groups, say("usage", lang) if prefix is None else prefix)
+    return Formatter
+
+
+def _localize(p: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    """-h/--help and the group titles in `lang` (argparse's own are English)."""
+    p._positionals.title = say("positional", lang)
+    p._optionals.title = say("options", lang)
+    p.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=say("help", lang))
+    return p
+
+
+def parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, every help text in `lang` (default: the language the user reads)."""
+    if lang is None:
+        from .core.language import choose
+        lang = choose()
+    kw = dict(formatter_class=_formatter(lang), add_help=False)
+    h = lambda key: say(key, lang)  # noqa: E731
+    p = _localize(argparse.ArgumentParser(prog="servicepledge", description=h("description"), **kw), lang)
+    p.add_argument("--version", action="version", version=f"servicepledge {__version__}", help=h("version"))
+    sub = p.add_subparsers(dest="cmd", required=True, title=h("commands"))
+    r = _localize(sub.add_parser("report", help=h("report"), description=h("report"), **kw), lang)
+    r.add_argument("file", nargs="?", help=h("file"))
+    r.add_argument("--period", help=h("period"))
+    r.add_argument("--as-of", dest="as_of", help=h("as_of"))
+    r.add_argument("--json", action="store_true", help=h("json"))
+    r.add_argument("-o", "--output", help=h("output"))
+    r.add_argument("--lang", choices=["zh", "en"], help=h("lang"))
+    r.add_argument("--force", action="store_true", help=h("force"))
+    r.add_argument("--no-mask", dest="no_mask", action="store_true", help=h("no_mask"))
+    r.add_argument("--pdf", action="store_true", help=h("pdf"))
     r.set_defaults(fn=cmd_report)
-    d = sub.add_parser("disclosure", help="write the fund disclosure alone, print-ready for finance to sign")
-    d.add_argument("file", nargs="?", help="input workbook (.xlsx); default: the bundled sample")
-    d.add_argument("--period", help="2026-Q3, 2026-H1, 2026, 2026-10 or 2026-01-01..2026-03-31 "
-                                    "(default: month of the latest ticket)")
-    d.add_argument("--as-of", dest="as_of", help="moment the disclosure describes (default: now)")
-    d.add_argument("-o", "--output", help="workbook to write (default: servicepledge-disclosure-PERIOD.xlsx)")
-    d.add_argument("--lang", choices=["zh", "en"], help="labels (default: Terms 'lang', else zh)")
-    d.add_argument("--force", action="store_true", help="replace an existing output file")
-    d.add_argument("--no-mask", dest="no_mask", action="store_true", help="show payees unmasked")
-    d.add_argument("--pdf", action="store_true", help="also write the PDF beside it (needs LibreOffice)")
+    d = _localize(sub.add_parser("disclosure", help=h("disclosure"), description=h("disclosure"), **kw), lang)
+    d.add_argument("file", nargs="?", help=h("d_file"))
+    d.add_argument("--period", help=h("period"))
+    d.add_argument("--as-of", dest="as_of", help=h("as_of"))
+    d.add_argument("-o", "--output", help=h("d_output"))
+    d.add_argument("--lang", choices=["zh", "en"], help=h("lang"))
+    d.add_argument("--force", action="store_true", help=h("force"))
+    d.add_argument("--no-mask", dest="no_mask", action="store_true", help=h("d_no_mask"))
+    d.add_argument("--pdf", action="store_true", help=h("d_pdf"))
     d.set_defaults(fn=cmd_disclosure)
-    t = sub.add_parser("template", help="write the input template workbook")
-    t.add_argument("-o", "--output", default="servicepledge-template.xlsx")
-    t.add_argument("--with-sample", dest="with_sample", action="store_true", help="fill it with the sample data")
-    t.add_argument("--lang", choices=["zh", "en"])
-    t.add_argument("--force", action="store_true", help="replace an existing file")
+    t = _localize(sub.add_parser("template", help=h("template"), description=h("template"), **kw), lang)
+    t.add_argument("-o", "--output", default="servicepledge-template.xlsx", help=h("t_output"))
+    t.add_argument("--with-sample", dest="with_sample", action="store_true", help=h("with_sample"))
+    t.add_argument("--lang", choices=["zh", "en"], help=h("t_lang"))
+    t.add_argument("--force", action="store_true", help=h("t_force"))
     t.set_defaults(fn=cmd_template)
     from .server.serve import add_parser as _serve_parser      # `servicepledge serve` (xlwings Server)
-    _serve_parser(sub)
+    _serve_parser(sub, lang, _localize, **kw)
     return p
 
 
 def main(argv=None) -> int:
-    a = parser().parse_args(argv)     # first: --help and --version need no pandas
+    from .core.language import choose, flag_in
+    args = sys.argv[1:] if argv is None else list(argv)
+    ui = choose(flag_in(args))          # before the parser: --help is already in the user's language
+    a = parser(ui).parse_args(args)     # first: --help and --version need no pandas
+    a.ui_lang = ui                      # the report's language replaces it once the Terms are read
+    from .core.language import say as said
     from .outputs.oneline import describe, one_line
     from .outputs.outfile import Interrupted
     from .inputs.tables import InputError
@@ -274,24 +322,24 @@ def main(argv=None) -> int:
     try:
         return a.fn(a)
     except (InputError, TermsError) as e:
-        _err(one_line(e))
+        _err(one_line(said(e, a.ui_lang)))
         return EXIT_INPUT
     except BrokenPipeError:     # a stdout write outside _say: the work may be unfinished, say so by the code
         _stdout_to_devnull()
         return 141
     except PermissionError as e:   # outputs raise outfile.WriteError; this is an input or a helper file
-        _err(f"cannot open {e.filename}: permission denied")
+        _err(say("permission", a.ui_lang, path=e.filename))
         return EXIT_INPUT
     except Interrupted as e:       # SIGTERM/SIGHUP/Ctrl-C during a write: the temporary file is gone
         _err(str(e))
         return e.code
     except KeyboardInterrupt:
-        _err("interrupted; nothing was written")
+        _err(say("interrupted", a.ui_lang))
         return 130
     except (SystemExit, GeneratorExit):
         raise
     except BaseException as e:  # last resort (BaseException: a library's panic too): still one line
-        _err(f"unexpected error ({describe(e)}); please report this with the input file")
+        _err(say("unexpected", a.ui_lang, what=describe(e)))
         return 1
 
 

@@ -58,7 +58,7 @@ class Report:
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
             terms: Terms | None = None, date1904: bool = False, source: dict | None = None) -> Report:
     """Every KPI of docs/DEFINITIONS.md for one period and as_of. `tables` maps table name -> Loaded."""
-    issues = Issues(list(issues.rows), list(issues.warnings))
+    issues = Issues(list(issues.rows), list(issues.warnings), dict(issues.zh))
     if terms is None:
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
     lang = lang or terms["lang"]
@@ -104,7 +104,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "fund": fund,
         "breaches": {**B.summary(reg), **gaps, "items": _items_json(reg, contracts.several(terms))},
         "followup": S.followup(t, period, terms, lang),
-        "data_issues": issues.rows,
+        "data_issues": [{**i, "problem": issues.problem_in(i, lang)} for i in issues.rows],
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
     }
@@ -139,8 +139,11 @@ def _calendar_issues(tables: dict, terms: Terms, as_of, issues: Issues) -> None:
     stops = pd.Series(as_of, index=starts.index).astype(starts.dtype)
     years = sorted(set().union(*(uncovered_years(starts, stops, tm) for tm in each)))
     for y in years:
-        issues.add("Terms", None, "holidays", f"China's official holiday calendar is not published for {y} "
-                   f"in this version; {y} is counted with weekdays only (add its holidays to the Holidays table)")
+        issues.add("Terms", None, "holidays", (f"本版本未收录 {y} 年的中国法定节假日安排；{y} 年只按星期计算工作日"
+                                               f"（请在节假日表中填写该年的节假日）",
+                                               f"China's official holiday calendar is not published for {y} "
+                                               f"in this version; {y} is counted with weekdays only (add its "
+                                               f"holidays to the Holidays table)"))
 
 
 def _breach_gaps(tables: dict, lang: str) -> dict:

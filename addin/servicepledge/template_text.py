@@ -53,6 +53,8 @@ _ZH = [
              "#SP! 开头的提示，说明需要修改什么。"),
     ("text", "3. 节假日表的单日调整由报告脚本使用；SP_ 函数如需使用，在 Microsoft 365 中可把 "
              "VSTACK(Terms[#All],Holidays[#All]) 作为 terms 参数。"),
+    ("text", "4. 语言：报告、函数结果和 #SP! 提示使用“承诺参数”表中 lang 的语言（zh 中文，en 英文）；"
+             "报告中“数据问题”表列出无法使用的单元格（表、行号、列、问题），生成报告后请先查看它和仪表板上的红色注意事项。"),
     ("head", "四、其他运行方式（需要 IT 支持）"),
     ("text", "经典 xlwings（Windows 桌面版 Excel，每台电脑需要 Python 3.11+）：pip install " + WHEEL + " xlwings，"
              "再运行 xlwings addin install；工作簿另存为 .xlsm，在 xlwings 选项卡的 UDF Modules 中填 "
@@ -108,6 +110,9 @@ _EN = [
              "to fix."),
     ("text", "3. Single-day overrides in the Holidays table are used by the report script; for the SP_ "
              "functions in Microsoft 365, pass VSTACK(Terms[#All],Holidays[#All]) as the terms argument."),
+    ("text", "4. Language: the report, the function results and the #SP! texts use the Terms table's lang (zh "
+             "Chinese, en English). The report's Data issues sheet lists the cells that could not be used (table, "
+             "row, column, problem): look at it and at the dashboard's red warnings first."),
     ("head", "D. Other ways to run it (need IT)"),
     ("text", "Classic xlwings (desktop Excel on Windows, Python 3.11+ on each PC): pip install " + WHEEL_EN +
              " xlwings, then xlwings addin install; save the workbook as .xlsm, set UDF Modules on the xlwings "

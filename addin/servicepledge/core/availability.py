@@ -42,9 +42,18 @@ def missing(loaded, figure: str) -> list[str]:
     return [c for c in cols if c not in loaded.headers]
 
 
-def _spelled(table: str, col: str) -> str:
+def _spelled(table: str, col: str, loaded=None) -> str:
+    """A column as the user's workbook would name it: 首次响应时间 (first_response_at); in a workbook whose
+    headers are all English, first_response_at."""
     c = TABLES[table].column(col)
+    if loaded is not None and _english_headers(loaded):
+        return c.name
     return f"{c.aliases[0]} ({c.name})" if c.aliases else c.name
+
+
+def _english_headers(loaded) -> bool:
+    heads = [str(h) for h in getattr(loaded, "headers", {}).values()]
+    return bool(heads) and not any("\u4e00" <= ch <= "\u9fff" for h in heads for ch in h)
 
 
 def reason(loaded, figure: str, lang: str = "en") -> str | None:
@@ -57,10 +66,10 @@ def reason(loaded, figure: str, lang: str = "en") -> str | None:
     if not cols:
         return None
     table = NEEDS[figure][0]
-    names = ", ".join(_spelled(table, c) for c in cols)
+    names = ", ".join(_spelled(table, c, loaded) for c in cols)
     near = [loaded.near[c] for c in cols if c in getattr(loaded, "near", {})]
     if lang == "zh":
-        text = f"缺少列 {'、'.join(_spelled(table, c) for c in cols)}"
+        text = f"缺少列 {'、'.join(_spelled(table, c, loaded) for c in cols)}"
         return text + (f"；列名{'、'.join(f'『{h}』' for h in near)}未识别" if near else "")
     text = f"missing column{'s' if len(cols) > 1 else ''} {names}"
     return text + (f"; header {', '.join(repr(h) for h in near)} not recognised" if near else "")
@@ -93,8 +102,9 @@ def warn_missing(tables: dict, issues) -> None:
             continue
         figs = [f for f in figs if any(c in cols for c in missing(loaded, f))]
         t = TABLES[name]
-        zh_cols = "、".join(f"『{TABLES[name].column(c).aliases[0]}』({c})" for c in cols)
-        en_cols = ", ".join(_spelled(name, c) for c in cols)
+        zh_cols = "、".join(f"『{c}』" if _english_headers(loaded) else f"『{TABLES[name].column(c).aliases[0]}』({c})"
+                            for c in cols)
+        en_cols = ", ".join(_spelled(name, c, loaded) for c in cols)
         zh_figs = "、".join(NEEDS[f][2] for f in figs)
         en_figs = ", ".join(NEEDS[f][3] for f in figs)
         issues.warn("missing_column", name, ",".join(cols),

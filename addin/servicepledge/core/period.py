@@ -170,7 +170,7 @@ def _shown(v) -> str:
 
 
 def _err(zh: str, en: str) -> InputError:
-    return InputError(f"{zh} / {en}")
+    return InputError(en, zh=zh)
 
 
 def _year_error(v, what_zh: str, what_en: str, example: str) -> InputError:

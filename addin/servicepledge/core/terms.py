@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from .language import Bilingual
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
@@ -101,7 +102,7 @@ METRIC_WORDS = {"response": "response", "首次响应": "response", "响应": "r
 METRIC_ORDER = ("response", "initial_solution", "accept", "progress", "final")
 
 
-class TermsError(ValueError):
+class TermsError(Bilingual, ValueError):
     """A Terms key or value that cannot be used; the message names the key and what is accepted."""
 
 
@@ -167,7 +168,7 @@ def _is_blank(v) -> bool:
 
 def _number(key, v) -> float:
     if isinstance(v, bool):
-        raise TermsError(f"Terms '{key}': '{v}' is not a number")
+        raise TermsError(f"Terms '{key}': '{v}' is not a number", zh=f"承诺参数“{key}”：“{v}”不是数字")
     if isinstance(v, (int, float)):
         return float(v)
     s = str(v).strip().replace("％", "%")
@@ -175,7 +176,7 @@ def _number(key, v) -> float:
     try:
         x = float(s.rstrip("%").strip())
     except ValueError:
-        raise TermsError(f"Terms '{key}': '{v}' is not a number") from None
+        raise TermsError(f"Terms '{key}': '{v}' is not a number", zh=f"承诺参数“{key}”：“{v}”不是数字") from None
     return x / 100 if pct else x
 
 
@@ -191,11 +192,13 @@ def _time(key, v) -> dt.time:
         return dt.time(secs // 3600, secs // 60 % 60, secs % 60)
     m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?\s*", str(v))
     if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
-        raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00")
+        raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00",
+                         zh=f"承诺参数“{key}”：“{v}”不是时刻；请写成 时:分，例如 09:00")
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if h == 24:
         if mi or s:
-            raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00")
+            raise TermsError(f"Terms '{key}': '{v}' is not a time of day; write it as HH:MM, e.g. 09:00",
+                         zh=f"承诺参数“{key}”：“{v}”不是时刻；请写成 时:分，例如 09:00")
         return dt.time.max              # 24:00, the end of the day
     return dt.time(h, mi, s)
 
@@ -212,7 +215,8 @@ def _workdays(key, v) -> tuple[int, ...]:
             return _DAYS[tok]
         if tok.isdigit() and 1 <= int(tok) <= 7:
             return int(tok) - 1
-        raise TermsError(f"Terms '{key}': '{v}' is not a list of weekdays; write e.g. Mon-Fri or Mon,Tue,Wed,Thu,Fri,Sat")
+        raise TermsError(f"Terms '{key}': '{v}' is not a list of weekdays; write e.g. Mon-Fri or Mon,Tue,Wed,Thu,Fri,Sat",
+                         zh=f"承诺参数“{key}”：“{v}”不是星期列表；请写成例如 周一至周五 或 Mon-Fri")
 
     for part in filter(None, s.split(",")):
         if "-" in part:
@@ -221,7 +225,8 @@ def _workdays(key, v) -> tuple[int, ...]:
         else:
             days.add(day(part))
     if not days:
-        raise TermsError(f"Terms '{key}': no weekday given; write e.g. Mon-Fri")
+        raise TermsError(f"Terms '{key}': no weekday given; write e.g. Mon-Fri",
+                         zh=f"承诺参数“{key}”：未填写星期；请写成例如 周一至周五 或 Mon-Fri")
     return tuple(sorted(days))
 
 
@@ -245,24 +250,29 @@ def parse_value(key: str, v):
     if key not in DEFAULTS:
         known = ", ".join(sorted(k for k in DEFAULTS if not k[-3:-1] == "_P"))
         raise TermsError(f"Terms: unknown key '{key}'. Known keys: {known} (and response_hours_P1…P4, "
-                         f"complex_solution_hours_P1…P4)")
+                         f"complex_solution_hours_P1…P4)",
+                         zh=f"承诺参数：未知参数“{key}”。可用参数：{known}（以及 response_hours_P1…P4、"
+                         f"complex_solution_hours_P1…P4）")
     if _is_blank(v):
         return DEFAULTS[key]
     if key in _HOURS:
         x = _number(key, v)
         if not x > 0:
-            raise TermsError(f"Terms '{key}': hours must be greater than 0, got '{v}'")
+            raise TermsError(f"Terms '{key}': hours must be greater than 0, got '{v}'",
+                             zh=f"承诺参数“{key}”：小时数必须大于 0，填写的是“{v}”")
         return x
     if key in _RATIOS:
         x = _number(key, v)
         if not 0 <= x <= 1:
-            raise TermsError(f"Terms '{key}': must be a share between 0 and 1 (or 0%–100%), got '{v}'")
+            raise TermsError(f"Terms '{key}': must be a share between 0 and 1 (or 0%–100%), got '{v}'",
+                             zh=f"承诺参数“{key}”：必须是 0 到 1 之间的比例（或 0%–100%），填写的是“{v}”")
         return x
     if key in _COUNTS:
         x = _number(key, v)
         if x != int(x) or x < (1 if key == "turnover_window_months" else 0):
             raise TermsError(f"Terms '{key}': must be a whole number of "
-                             f"{'months' if 'months' in key else 'days'}, got '{v}'")
+                             f"{'months' if 'months' in key else 'days'}, got '{v}'",
+                             zh=f"承诺参数“{key}”：必须是整数{'月' if 'months' in key else '天'}数，填写的是“{v}”")
         return int(x)
     if key in _TIMES:
         return _time(key, v)
@@ -274,7 +284,8 @@ def parse_value(key: str, v):
     got = choices.get(str(v).strip().lower()) or choices.get(str(v).strip())
     if got is None:
         accepted = " / ".join(dict.fromkeys(choices.values()))
-        raise TermsError(f"Terms '{key}': '{v}' is not accepted; use {accepted}")
+        raise TermsError(f"Terms '{key}': '{v}' is not accepted; use {accepted}",
+                         zh=f"承诺参数“{key}”：不接受“{v}”；请填写 {accepted}")
     return got
 
 
@@ -305,12 +316,15 @@ def parse_terms(mapping: Mapping | None = None, overrides: Mapping | None = None
 
 def _check_consistency(v: dict) -> None:
     if v["work_start"] >= v["work_end"]:
-        raise TermsError(f"Terms 'work_start' ({v['work_start']:%H:%M}) must be before 'work_end' ({v['work_end']:%H:%M})")
+        raise TermsError(f"Terms 'work_start' ({v['work_start']:%H:%M}) must be before 'work_end' ({v['work_end']:%H:%M})",
+                         zh=f"承诺参数“work_start”（{v['work_start']:%H:%M}）必须早于“work_end”（{v['work_end']:%H:%M}）")
     bs, be = v["break_start"], v["break_end"]
     if (bs is None) != (be is None):
-        raise TermsError("Terms 'break_start' and 'break_end' must be given together (or both left blank)")
+        raise TermsError("Terms 'break_start' and 'break_end' must be given together (or both left blank)",
+                         zh="承诺参数“break_start”和“break_end”必须同时填写（或都留空）")
     if bs is not None and not (v["work_start"] <= bs < be <= v["work_end"]):
-        raise TermsError("Terms break_start/break_end must lie inside work_start–work_end with start before end")
+        raise TermsError("Terms break_start/break_end must lie inside work_start–work_end with start before end",
+                         zh="承诺参数 break_start/break_end 必须在 work_start–work_end 之内，且开始早于结束")
 
 
 DEFAULT_TERMS = parse_terms()

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import itertools
@@ -22,6 +23,7 @@ import pandas as pd
 
 from ..inputs import coerce
 from ..report import terms_from_tables
+from ..core.language import say
 from ..inputs.tables import InputError, from_grid, match_headers
 from ..core.terms import DEFAULT_TERMS, TermsError
 from ..inputs.schema import TABLES, header_key
@@ -61,16 +63,25 @@ def fail(message: str) -> str:
     return f"{PREFIX} {text}"
 
 
+# the language of the current SP_ call's '#SP!' texts: the `lang` of its terms argument (DEFINITIONS §12),
+# also when another term is wrong; zh (the Terms default) when the call has no terms or they say no lang
+_CALL_LANG: contextvars.ContextVar = contextvars.ContextVar("servicepledge_call_lang", default=None)
+
+
 def guard(fn):
-    """Run an SP_ function; turn any problem into one '#SP!' text instead of a traceback."""
+    """Run an SP_ function; turn any problem into one '#SP!' text instead of a traceback, in the language
+    of the call's terms (both languages when the terms were not read yet)."""
     @functools.wraps(fn)
     def wrapper(*args):
+        token = _CALL_LANG.set(None)
         try:
             return fn(*args)
         except (InputError, TermsError, ValueError) as e:
-            return fail(str(e))
+            return fail(say(e, _CALL_LANG.get() or DEFAULT_TERMS["lang"]))
         except Exception as e:  # last resort: still one readable cell
             return fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
+        finally:
+            _CALL_LANG.reset(token)
     wrapper.__doc__ = " ".join((fn.__doc__ or "").split())   # one line in Excel's function help
     return wrapper
 
@@ -156,12 +167,13 @@ def table(name: str, value, what: str, issues=None, fp=_UNSET):
         try:
             loaded = from_grid(name, g, date1904=date1904(), issues=found, source=f"argument '{what}'")
         except InputError as e:
-            raise InputError(f"{e}. Pass the whole table including its header row, e.g. {name}[#All]") from None
-        hit = (loaded, found.rows, found.warnings)
+            raise InputError(f"{e.en}. Pass the whole table including its header row, e.g. {name}[#All]",
+                             zh=None if e.zh is None else f"{e.zh}。请传入包含表头行的整个表格，例如 {name}[#All]") from None
+        hit = (loaded, found.rows, found.warnings, found.zh)
         memo.put(key, hit, memo.loaded_bytes(loaded) + 200 * len(found.rows))
-    loaded, rows, warnings = hit
+    loaded, rows, warnings, zh = hit
     if issues is not None:       # replayed on every call: a cache hit reports the same issues as a miss
-        issues.extend(Issues([dict(r) for r in rows], list(warnings)))
+        issues.extend(Issues([dict(r) for r in rows], list(warnings), dict(zh)))
     return loaded
 
 
@@ -199,6 +211,7 @@ def terms(value, fp=_UNSET):
     if hit is None:
         hit = _terms(value)
         memo.put(key, hit, 16384)
+    _CALL_LANG.set(hit["lang"])
     return hit
 
 
@@ -224,6 +237,8 @@ def _terms(value):
             holiday_rows.append([k, v])
         else:
             term_rows.append([k, v])
+            if isinstance(k, str) and header_key(k) == "lang" and str(v).strip().lower() in ("zh", "en", "中文", "english"):
+                _CALL_LANG.set("en" if str(v).strip().lower() in ("en", "english") else "zh")   # before any error
     t_loaded = from_grid("Terms", [["key", "value"], *term_rows]) if term_rows else None
     h_loaded = None
     if holiday_rows:

@@ -100,10 +100,12 @@ def report_far(table: str, where_zh: str, where: str, far, issues) -> None:
     refs = [f"{column_letter(int(c))}{int(r)}" for r, c in zip(rows[:MAX_LISTED], cols[:MAX_LISTED])]
     for ref, r in zip(refs, rows[:MAX_LISTED]):
         issues.add(table, int(r), ref.rstrip("0123456789"),
-                   f"cell {ref} holds a value far outside {where}; it is not read")
+                   (f"单元格 {ref} 有值，但远在{where_zh}之外：未读取",
+                    f"cell {ref} holds a value far outside {where}; it is not read"))
     if n > MAX_LISTED:
-        issues.add(table, None, None, f"{n - MAX_LISTED} more cells far outside {where} hold values; "
-                                      f"they are not read")
+        issues.add(table, None, None, (f"另有 {n - MAX_LISTED} 个单元格有值，但远在{where_zh}之外：未读取",
+                                       f"{n - MAX_LISTED} more cells far outside {where} hold values; "
+                                       f"they are not read"))
     first = refs[0]
     issues.warn("cells_far_outside", table, None,
                 f"{where_zh}之外很远处的 {first} 等 {n} 个单元格有值，未读取，不计入任何指标：如属本表，请移入表格；否则请删除",

@@ -115,8 +115,9 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
         if not h:
             if i in raw.columns and not coerce.blank_mask(raw[i].astype(object)).all():
                 letter = column_letter(first_col + i)
-                issues.add(t.name, header_row, letter, f"column {letter} has values but no header: not read "
-                                                       f"(give it one of the {t.name} column names)")
+                issues.add(t.name, header_row, letter, (f"第 {letter} 列有数据但没有列名：未读取（请填写{t.zh}的一个列名）",
+                                                        f"column {letter} has values but no header: not read "
+                                                        f"(give it one of the {t.name} column names)"))
                 unnamed.append(letter)
                 if len(unnamed) <= MAX_WARNED:   # a row filled to column XFD: one warning per column at most 20
                     issues.warn("unnamed_column", t.name, letter,
@@ -130,8 +131,10 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                     key in {header_key(x) for x in (c.name, *c.aliases)}), None)
         if dup is not None:
             first = header[found[dup.name]]
-            issues.add(t.name, header_row, h, f"column '{h}' appears twice; only the first "
-                                              f"(column {column_letter(first_col + found[dup.name])}) is read")
+            issues.add(t.name, header_row, h, (f"列『{h}』重复出现；只读取第一列（"
+                                               f"{column_letter(first_col + found[dup.name])} 列）",
+                                               f"column '{h}' appears twice; only the first "
+                                               f"(column {column_letter(first_col + found[dup.name])}) is read"))
             issues.warn("duplicate_column", t.name, h,
                         f"{t.zh}：列『{h}』重复出现，只读取第一列（{column_letter(first_col + found[dup.name])} 列『{first}』）",
                         f"{t.name}: column '{h}' appears twice; only the first (column "
@@ -141,8 +144,11 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
         if c is not None and c.name not in near:
             near[c.name] = h
             zh_c, en_c = consequence(t.name, c.name)
-            issues.add(t.name, header_row, h, f"unknown column '{h}' (not read): did you mean {spelled(c)}? "
-                                              f"Rename the header so the column is used")
+            issues.add(t.name, header_row, h, (f"未识别的列『{h}』（未读取）：是否应为"
+                                               f"『{c.aliases[0] if c.aliases else c.name}』({c.name})？"
+                                               f"请修改列名，以便使用该列",
+                                               f"unknown column '{h}' (not read): did you mean {spelled(c)}? "
+                                               f"Rename the header so the column is used"))
             issues.warn("unknown_header", t.name, h,
                         f"{t.zh}：列『{h}』未识别，是否应为『{c.aliases[0] if c.aliases else c.name}』"
                         f"({c.name})？{zh_c}",
@@ -150,8 +156,9 @@ def check(t: Table, header: list, found: dict, raw, *, header_row: int, first_co
                         f"'{c.aliases[0] if c.aliases else c.name}' ({c.name})? {en_c}")
             continue
         extra.append(h)
-        issues.add(t.name, header_row, h, f"column '{h}' is not used by the report "
-                                          f"(fine if it is your own column; otherwise use a {t.name} column name)")
+        issues.add(t.name, header_row, h, (f"列『{h}』不参与计算（如为自用列，无需处理；否则请改用{t.zh}的列名）",
+                                           f"column '{h}' is not used by the report "
+                                           f"(fine if it is your own column; otherwise use a {t.name} column name)"))
     if extra:
         zh_list, en_list = "、".join(f"『{h}』" for h in extra), ", ".join(f"'{h}'" for h in extra)
         issues.warn("unused_columns", t.name, None,
@@ -189,7 +196,7 @@ def _known(t: Table, h: str) -> bool:
         or suggest(t, h) is not None
 
 
-def shown(t: Table, header: list, found: dict) -> str:
+def shown(t: Table, header: list, found: dict, lang: str = "en") -> str:
     """The header row of `t` as an error message may quote it, never quoting data.
 
     A table passed without its header row puts a data row here (customer names, phone numbers):
@@ -207,6 +214,9 @@ def shown(t: Table, header: list, found: dict) -> str:
             keep.append(h)
         else:
             keep.append(mask_value(h))
+    if lang == "zh":
+        text = "、".join(keep) or "无"
+        return text + (f"（另有 {hidden} 个看起来是数据的值，未显示）" if hidden else "")
     text = ", ".join(keep) or "none"
     if hidden:
         text += f" (and {hidden} value{'s' if hidden > 1 else ''} that look{'' if hidden > 1 else 's'} like data, not shown)"

@@ -112,8 +112,9 @@ def report(table: str, excel_name: str, out: Outside, issues) -> None:
     if out.rows_below:
         n = len(out.rows_below)
         issues.add_many(table, out.rows_below, None,
-                        f"row below the Table {excel_name} ({b.ref}) holds data but is outside the Table: "
-                        f"not read; {fix_en}")
+                        (f"表格 {excel_name}（{b.ref}）下方的这一行有数据但不在表格内：未读取；{fix_zh}",
+                         f"row below the Table {excel_name} ({b.ref}) holds data but is outside the Table: "
+                         f"not read; {fix_en}"))
         issues.warn("rows_below_table", table, None,
                     f"表格 {excel_name} 截止第 {b.bottom} 行，但其下方第 {runs(out.rows_below, sep='、')} 行还有数据"
                     f"（{n} 行，未读取，不计入任何指标）：{fix_zh}",
@@ -125,16 +126,19 @@ def report(table: str, excel_name: str, out: Outside, issues) -> None:
         name_zh = f"（列名『{h}』）" if h else ""
         name_en = f" (header '{h}')" if h else ""
         issues.add(table, b.top, h or letter,
-                   f"column {letter}{name_en} beside the Table {excel_name} ({b.ref}) holds data but is outside "
-                   f"the Table: not read; if it belongs to the table, {fix_en}")
+                   (f"表格 {excel_name}（{b.ref}）旁边的第 {letter} 列{name_zh}有数据但不在表格内：未读取；"
+                    f"如属本表，{fix_zh}",
+                    f"column {letter}{name_en} beside the Table {excel_name} ({b.ref}) holds data but is outside "
+                    f"the Table: not read; if it belongs to the table, {fix_en}"))
         issues.warn("column_beside_table", table, h or letter,
                     f"表格 {excel_name}（{b.ref}）旁边的第 {letter} 列{name_zh}有数据但不在表格内，未读取：如属本表，{fix_zh}",
                     f"Table {excel_name} ({b.ref}): column {letter}{name_en} beside it holds data outside the "
                     f"Table and is not read; if it belongs to the table, {fix_en}")
     if out.more_beside:
         m = out.more_beside
-        issues.add(table, b.top, None, f"{m} more columns beside the Table {excel_name} ({b.ref}) hold data but "
-                                       f"are outside the Table: not read")
+        issues.add(table, b.top, None, (f"表格 {excel_name}（{b.ref}）旁边另有 {m} 列有数据但不在表格内：未读取",
+                                        f"{m} more columns beside the Table {excel_name} ({b.ref}) hold data but "
+                                        f"are outside the Table: not read"))
         issues.warn("column_beside_table", table, None,
                     f"表格 {excel_name}（{b.ref}）旁边另有 {m} 列有数据但不在表格内，未读取：如属本表，{fix_zh}",
                     f"Table {excel_name} ({b.ref}): {m} more columns beside it hold data outside the Table and "

@@ -211,7 +211,10 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress) -> Workbook:
     if not by_table:
         expected = ", ".join(f"{t.name}/{t.zh}" for t in TABLES.values())
         raise T.InputError(f"{path.name}: no input table found; name the sheets or Excel Tables {expected} "
-                           f"(sheets found: {', '.join(grids.sheet_names) or 'none'})")
+                           f"(sheets found: {', '.join(grids.sheet_names) or 'none'})",
+                           zh=f"{path.name}：未找到任何输入表；请将工作表或 Excel 表格命名为 "
+                           f"{'、'.join(f'{t.zh}（{t.name}）' for t in TABLES.values())}"
+                           f"（找到的工作表：{'、'.join(grids.sheet_names) or '无'}）")
     names = list(TABLES)
     for name in (progress(names, desc="reading") if progress else names):
         if name not in by_table:

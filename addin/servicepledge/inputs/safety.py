@@ -22,21 +22,26 @@ def check_workbook_file(path: Path) -> None:
     """Raise InputError with one readable line when `path` is not a safe .xlsx/.xlsm workbook."""
     name = path.name
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError(f"{path}: file not found", zh=f"{path}：找不到该文件")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a workbook")
+        raise InputError(f"{path}: is a folder, not a workbook", zh=f"{path}：这是一个文件夹，不是工作簿")
     size = path.stat().st_size
     if size == 0:
-        raise InputError(f"{name}: the file is empty (0 bytes); save the workbook again from Excel")
+        raise InputError(f"{name}: the file is empty (0 bytes); save the workbook again from Excel",
+                         zh=f"{name}：文件是空的（0 字节）；请在 Excel 中重新保存该工作簿")
     with open(path, "rb") as f:
         head = f.read(512)
     if head.startswith(_OLE2):
         raise InputError(f"{name}: is password-protected or an old .xls file; remove the password "
-                         f"(File > Info > Protect Workbook) or save it as .xlsx")
+                         f"(File > Info > Protect Workbook) or save it as .xlsx",
+                         zh=f"{name}：工作簿设有密码，或是旧的 .xls 文件；请取消密码（文件 > 信息 > 保护工作簿）"
+                         f"或另存为 .xlsx")
     if not head.startswith(b"PK"):
         raise InputError(f"{name}: is not an Excel .xlsx workbook (it looks like "
                          f"{'text or CSV' if _looks_text(head) else 'another kind of file'}); "
-                         f"open it in Excel and save it as .xlsx")
+                         f"open it in Excel and save it as .xlsx",
+                         zh=f"{name}：不是 Excel .xlsx 工作簿（看起来是"
+                         f"{'文本或 CSV 文件' if _looks_text(head) else '其他类型的文件'}）；请用 Excel 打开并另存为 .xlsx")
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -60,7 +65,8 @@ def check_workbook_file(path: Path) -> None:
             UnicodeError, LookupError) as e:
         # a broken deflate stream, a bad CRC, a part declaring an encoding expat cannot read (UTF-16 …)
         text = " ".join(str(e).split())[:120] or type(e).__name__
-        raise InputError(f"{name}: the workbook is damaged ({text}); open it in Excel and save it again") from None
+        raise InputError(f"{name}: the workbook is damaged ({text}); open it in Excel and save it again",
+                         zh=f"{name}：工作簿已损坏（{text}）；请用 Excel 打开并重新保存") from None
 
 
 class _Stop(Exception):

@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from . import coerce, vocabulary
+from ..core.language import Bilingual
 from .headers import check as check_headers
 from .schema import TABLES, Table, header_key
 
 
-class InputError(ValueError):
-    """Input that cannot be used at all (missing table column, unreadable file). One readable line."""
+class InputError(Bilingual, ValueError):
+    """Input that cannot be used at all (missing table column, unreadable file). One readable line;
+    `InputError(en, zh=...)` when both wordings are known (`say(lang)` picks one)."""
 
 
 @dataclass
@@ -37,38 +39,61 @@ class Warning:
 
 @dataclass
 class Issues:
-    """Data issues: (table, Excel row, column, problem); and the warnings found on the way."""
+    """Data issues: (table, Excel row, column, problem); and the warnings found on the way.
+
+    `problem` is English in `rows`; a problem given as a (zh, en) pair also records its Chinese wording in
+    `zh` (English text -> Chinese text), which `problem_in(row, lang)` uses for a Chinese report."""
     rows: list = field(default_factory=list)
     warnings: list = field(default_factory=list)   # [Warning]
+    zh: dict = field(default_factory=dict)         # English problem text -> Chinese problem text
 
     def warn(self, code: str, table: str | None, column: str | None, zh: str, en: str) -> None:
         w = Warning(code, table, column, zh, en)
         if w not in self.warnings:
             self.warnings.append(w)
 
-    def add(self, table: str, row, column: str | None, problem: str) -> None:
+    def add(self, table: str, row, column: str | None, problem) -> None:
+        """One data issue; `problem` is English text or a (zh, en) pair."""
+        problem = self._text(problem)
         self.rows.append({"table": table, "row": None if row is None else int(row),
                           "column": column, "problem": problem})
 
-    def add_many(self, table: str, rows, column: str | None, problem: str) -> None:
+    def add_many(self, table: str, rows, column: str | None, problem) -> None:
+        problem = self._text(problem)
         for r in rows:
             self.add(table, r, column, problem)
+
+    def _text(self, problem) -> str:
+        if isinstance(problem, tuple):
+            zh, en = problem
+            self.zh[en] = zh
+            return en
+        return problem
+
+    def problem_in(self, row: dict, lang: str) -> str:
+        """The row's problem text in `lang` (English when no Chinese wording was recorded)."""
+        return self.zh.get(row["problem"], row["problem"]) if lang == "zh" else row["problem"]
 
     def extend(self, other: "Issues") -> None:
         self.rows.extend(other.rows)
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+        self.zh.update(other.zh)
 
     def __len__(self):
         return len(self.rows)
 
 
-_PROBLEM = {
-    "datetime": "not a date/time (use 2026-10-05 14:30, a date cell or an Excel serial number between 1900 and 9999)",
-    "date": "not a date (use 2026-10-05, a date cell or an Excel serial number between 1900 and 9999)",
-    "yesno": "not yes/no (use 是/否, Y/N, yes/no, true/false or 1/0)",
-    "number": "not a number",
-    "priority": "unknown priority (use P1–P4, 1–4, 一级–四级 or 紧急/高/中/低); the default target applies",
-    **vocabulary.PROBLEMS,
+_PROBLEM = {     # kind -> (zh, en)
+    "datetime": ("不是日期时间（请写成 2026-10-05 14:30、日期单元格，或 1900 至 9999 年之间的 Excel 序列号）",
+                 "not a date/time (use 2026-10-05 14:30, a date cell or an Excel serial number between 1900 and 9999)"),
+    "date": ("不是日期（请写成 2026-10-05、日期单元格，或 1900 至 9999 年之间的 Excel 序列号）",
+             "not a date (use 2026-10-05, a date cell or an Excel serial number between 1900 and 9999)"),
+    "yesno": ("不是“是/否”（请填写 是/否、Y/N、yes/no、true/false 或 1/0）",
+              "not yes/no (use 是/否, Y/N, yes/no, true/false or 1/0)"),
+    "number": ("不是数字", "not a number"),
+    "priority": ("无法识别的优先级（请填写 P1–P4、1–4、一级–四级 或 紧急/高/中/低）；按默认时限计算",
+                 "unknown priority (use P1–P4, 1–4, 一级–四级 or 紧急/高/中/低); the default target applies"),
+    **{k: (vocabulary.PROBLEMS_ZH[k], v) for k, v in vocabulary.PROBLEMS.items()},
 }
 
 
@@ -148,7 +173,11 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
                  if h and i not in used and quotable(h) for c in [suggest(t, h, missing)] if c is not None]
         raise InputError(f"{t.name} ({t.zh}){where}: missing column {names}. "
                          f"Headers found: {shown(t, header, found)}"
-                         + (f". Did you mean: {'; '.join(hints)}?" if hints else ""))
+                         + (f". Did you mean: {'; '.join(hints)}?" if hints else ""),
+                         zh=f"{t.zh}（{t.name}）{_where_zh(source)}：缺少列 "
+                         + "、".join(f"“{'/'.join(c.aliases) or c.name}”（{c.name}）" for c in missing)
+                         + f"。找到的表头：{shown(t, header, found, 'zh')}"
+                         + (f"。是否想写：{'；'.join(hints)}？" if hints else ""))
     raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
     raw.columns = range(raw.shape[1])
@@ -172,12 +201,12 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         df[c.name] = vals
         if b.any():
             bad[c.name] = b.to_numpy()
-            issues.add_many(t.name, raw["_row"][b], headers[c.name], _PROBLEM.get(c.kind, "unusable value"))
+            issues.add_many(t.name, raw["_row"][b], headers[c.name], _PROBLEM.get(c.kind, ("无法使用的值", "unusable value")))
         if c.required:
             miss = vals.isna() & ~b
             if miss.any():
                 bad.loc[miss, c.name] = True
-                issues.add_many(t.name, raw["_row"][miss], headers[c.name], "required value is blank")
+                issues.add_many(t.name, raw["_row"][miss], headers[c.name], ("必填项为空", "required value is blank"))
     df["_row"] = raw["_row"].to_numpy()
     for c in t.columns:
         if c.unique and c.name in found:
@@ -185,7 +214,8 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
             if dup.any():
                 bad.loc[dup, :] = True    # the first occurrence is used: a repeated row counts nowhere
                 for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
-                    issues.add(t.name, r, headers[c.name], f"duplicate id '{v}' (the first occurrence is used)")
+                    issues.add(t.name, r, headers[c.name], (f"编号“{v}”重复（使用第一次出现的记录）",
+                                                             f"duplicate id '{v}' (the first occurrence is used)"))
     loaded = Loaded(t, df, bad, headers, source, near)
     from .checks import run_checks
     run_checks(loaded, issues)
@@ -238,6 +268,17 @@ def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool):
     return conv(col, date1904, blank) if dated else conv(col, blank)
 
 
+def _where_zh(source: str) -> str:
+    """'（服务台账.xlsx, 工作表 服务工单）': where a table was read, in Chinese (reader sources say
+    'sheet X', 'Table X (sheet Y)')."""
+    if not source:
+        return ""
+    zh = source.replace("Table ", "表格 ").replace("(sheet ", "（工作表 ").replace("sheet ", "工作表 ")
+    zh = zh.replace("argument ", "参数 ")
+    zh = zh.replace(")", "）") if "（" in zh else zh
+    return f"（{zh}）"
+
+
 def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) -> None:
     """Mark stop cells that lie before the start cell (a data issue, never a zero)."""
     df = loaded.df
@@ -246,7 +287,7 @@ def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) ->
         if before.any():
             loaded.bad.loc[before, stop] = True
             issues.add_many(loaded.table.name, df.loc[before, "_row"], loaded.header(stop),
-                            f"before {loaded.header(start)}")
+                            (f"早于{loaded.header(start)}", f"before {loaded.header(start)}"))
 
 
 def from_grid(table_name: str, grid, *, date1904: bool = False, issues: Issues | None = None,

@@ -67,6 +67,15 @@ PROBLEMS = {
     "workday": "not yes/no (use 是/否, 工作日/休息日 or 班/休); the day keeps its usual calendar",
 }
 
+PROBLEMS_ZH = {
+    "approval": "无法识别的审核状态（请填写 已审核/未审核、通过/不通过、已批准/驳回 或 是/否）；该笔支出既不计入已审核合计，"
+                "也不计入未审核合计",
+    "complex": "不是“是/否”（请填写 是/否 或 复杂/简单）；该工单不计入复杂问题初步方案指标",
+    "quality": "不是“是/否”（请填写 达标/不达标、合格/不合格 或 是/否）；该工单的服务质量不作判断",
+    "certified": "不是“是/否”（请填写 是/否、已认证/未认证 或 持证/无证）；该人员不计入持证上岗率",
+    "workday": "不是“是/否”（请填写 是/否、工作日/休息日 或 班/休）；该日按通常日历计算",
+}
+
 
 def key(value) -> str:
     """Case-, space- and width-insensitive form of a word (full-width ＹＥＳ = yes)."""

@@ -68,9 +68,10 @@ class WriteError(InputError):
         self.target, self.reason = Path(target), reason
         fmt = {"t": self.target, "f": _folder(self.target), **fmt}
         zh, en = _REASONS[reason]
-        self.zh = f"无法写入 {self.target}：" + zh.format(**fmt)
-        self.en = f"cannot write {self.target}: " + en.format(**fmt)
-        super().__init__(self.zh if lang == "zh" else self.en)
+        zh = f"无法写入 {self.target}：" + zh.format(**fmt)
+        en = f"cannot write {self.target}: " + en.format(**fmt)
+        super().__init__(zh if lang == "zh" else en)
+        self.zh, self.en = zh, en           # say(lang) picks; str() stays the language it was made in
 
 
 def _folder(target: Path) -> Path:

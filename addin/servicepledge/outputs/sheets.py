@@ -306,10 +306,16 @@ def staffing(r: Report) -> SheetModel:
 def issues(r: Report) -> SheetModel:
     lang = r.lang
     cols = ["table", "row", "column", "problem"]
-    rows = [[i[c] for c in cols] for i in r.doc["data_issues"]]
+    rows = [[_table_name(i["table"], lang) if c == "table" else i[c] for c in cols] for i in r.doc["data_issues"]]
     title = t("title.issues", lang) + (f" ({len(rows)})" if rows else f" — {t('no_issues', lang)}")
     return SheetModel("issues", t("sheet.issues", lang), title, _subtitle(r),
                       [Block(None, [t(c, lang) for c in cols], rows, [TEXT, INT, TEXT, TEXT])], print_sheet=False)
+
+
+def _table_name(name: str, lang: str) -> str:
+    """An input table as a Chinese reader knows it (FundLedger → 基金台账, the template's sheet name)."""
+    from ..inputs.schema import TABLES
+    return TABLES[name].zh if lang == "zh" and name in TABLES else name
 
 
 def audit(r: Report, mask: bool) -> SheetModel:
@@ -318,7 +324,7 @@ def audit(r: Report, mask: bool) -> SheetModel:
             [t("period", lang), r.period.label], [t("as_of", lang), r.doc["as_of"]],
             [t("version", lang), r.doc["version"]], [t("generated", lang), generated_at()],
             [t("masking", lang), t("yes" if mask else "no", lang)],
-            [t("tables_found", lang), ", ".join(r.doc.get("tables_found", []))]]
+            [t("tables_found", lang), t("list_sep", lang).join(_table_name(n, lang) for n in r.doc.get("tables_found", []))]]
     info = Block(None, [t("key", lang), t("value", lang)], rows, [TEXT, TEXT])
     terms_rows = []
     for k, v in r.terms.display().items():

@@ -15,13 +15,29 @@ from pathlib import Path
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def add_parser(sub) -> None:
-    s = sub.add_parser("serve", help="start the xlwings Server for a team (local trial; see docs/SERVER.md)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
-    s.add_argument("--users", help="users file (default: SERVICEPLEDGE_USERS_FILE or ~/.servicepledge/users.json)")
-    s.add_argument("--anonymous", action="store_true", help="no sign-in: only on 127.0.0.1, for one person")
+_HELP = {   # key -> (zh, en)
+    "serve": ("为团队启动 xlwings Server（本机试用；部署见 docs/SERVER.md）",
+              "start the xlwings Server for a team (local trial; see docs/SERVER.md)"),
+    "host": ("监听地址（默认 127.0.0.1）", "address to listen on (default 127.0.0.1)"),
+    "port": ("端口（默认 8000）", "port (default 8000)"),
+    "workers": ("服务器进程数（默认 2）", "server processes (default 2)"),
+    "users": ("用户文件（默认：SERVICEPLEDGE_USERS_FILE 或 ~/.servicepledge/users.json）",
+              "users file (default: SERVICEPLEDGE_USERS_FILE or ~/.servicepledge/users.json)"),
+    "anonymous": ("不登录：仅限 127.0.0.1，供一个人使用", "no sign-in: only on 127.0.0.1, for one person"),
+}
+
+
+def add_parser(sub, lang: str = "en", localize=None, **kw) -> None:
+    """`serve` and its options; help texts in `lang` (`localize` adds the command line's own -h)."""
+    h = lambda k: _HELP[k][0 if lang == "zh" else 1]  # noqa: E731
+    s = sub.add_parser("serve", help=h("serve"), description=h("serve"), **kw)
+    if localize:
+        localize(s, lang)
+    s.add_argument("--host", default="127.0.0.1", help=h("host"))
+    s.add_argument("--port", type=int, default=8000, help=h("port"))
+    s.add_argument("--workers", type=int, default=2, help=h("workers"))
+    s.add_argument("--users", help=h("users"))
+    s.add_argument("--anonymous", action="store_true", help=h("anonymous"))
     s.set_defaults(fn=run)
 
 
