@@ -238,7 +238,8 @@ def test_due_at_replaces_the_computed_target_and_the_register_says_so():
     assert items["D2"]["reasons"] == ["initial_solution"] and items["D2"]["due_from_source"] == ["initial_solution"]
     assert items["D3"]["due_from_source"] == ["response"]
     assert items["D6"]["reasons"] == ["response"] and items["D6"]["due_from_source"] == []
-    assert {"table": "Tickets", "row": 6, "column": "response_due_at", "problem": "早于opened_at"}  # zh: the Terms default \
+    # zh, the Terms default
+    assert {"table": "Tickets", "row": 6, "column": "response_due_at", "problem": "早于opened_at"} \
         in doc["data_issues"]
     # the register sheet: a column naming the reasons judged by the source's due time (zh report)
     from servicepledge.outputs import sheets
