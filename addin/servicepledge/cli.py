@@ -81,17 +81,20 @@ def sample_path() -> Path:
 def cmd_report(a) -> int:
     from .outputs.outfile import claim
     from .outputs.output import report_target, to_json, write_report
-    from .inputs.reader import read_workbook
+    from .inputs.sources import read_inputs
     from .report import compute
 
-    path = Path(a.file) if a.file else sample_path()
+    paths = [Path(f) for f in a.file] if a.file else [sample_path()]
+    path = paths[0]
     stages = _Stages(["read", "compute", "write"], show=not a.json)
     try:
         stages.step(f"reading {path.name}")
-        wb = _read(read_workbook, path, stages.each)
+        wb = _read(lambda p, progress: read_inputs(paths, table=a.table, map_file=a.map, preset=a.preset,
+                                                   progress=progress), path, stages.each)
+        path = Path(wb.path or path)
         stages.step("computing KPIs")
         r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=a.lang, date1904=wb.date1904,
-                    source={"path": str(path), "sha256": wb.sha256})
+                    source={"path": str(path), "sha256": wb.sha256, "inputs": wb.inputs})
         if a.json:
             _say(to_json(r.doc))
             return 0
@@ -177,7 +180,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"servicepledge {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("report", help="compute the monthly report of a service workbook")
-    r.add_argument("file", nargs="?", help="input workbook (.xlsx); default: the bundled sample")
+    r.add_argument("file", nargs="*", help="input workbook (.xlsx), or CSV files / a folder of CSV files "
+                                           "(one table each); default: the bundled sample")
+    r.add_argument("--table", help="the table a single CSV file holds (Tickets/工单, Complaints/投诉, …; "
+                                   "default: from the file name or its headers)")
+    r.add_argument("--map", metavar="FILE.toml", help="column and value mapping of an export (TOML)")
+    r.add_argument("--preset", help="mapping of a ticketing system's standard export: servicenow, jira, "
+                                    "zendesk, freshdesk")
     r.add_argument("--period", help="month YYYY-MM (default: month of the latest ticket)")
     r.add_argument("--as-of", dest="as_of", help="moment the report describes, e.g. '2026-10-31 18:00' (default: now)")
     r.add_argument("--json", action="store_true", help="print the JSON document instead of writing a workbook")

@@ -90,6 +90,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "data_issues": issues.rows,
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
+        "inputs": list((source or {}).get("inputs") or []),
     }
     history = {m: rows[m].history(period) for m in S.METRICS}
     return Report(doc, period, as_of, terms, lang, reg, F.disclosure(tables["FundLedger"], period),
