@@ -263,6 +263,7 @@ def apply(m: Mapping | None, table: str, header: list, rows, file: str):
             got = pd.to_datetime(s.where(txt, None), format=fmt, errors="coerce")
             ok = got.notna()
             raw[i] = s.where(~ok, got.astype(object))
+    used = []
     for canon, (start, minutes) in tm.after.items():
         if canon in header or start not in header or header_key(minutes) not in keys:
             continue        # the export's own column wins; without both columns nothing is derived
@@ -275,6 +276,12 @@ def apply(m: Mapping | None, table: str, header: list, rows, file: str):
         raw[len(header)] = cells.where(~bad, "not a number of minutes")
         header.append(canon)
         labels.append(f"{labels[header.index(start)]} + {minutes}")
+        used.append(keys.index(header_key(minutes)))
+    if used:        # the minutes columns are consumed by the derived ones: not listed as unused
+        raw = raw.drop(columns=used)
+        raw.columns = range(raw.shape[1])
+        header = [h for j, h in enumerate(header) if j not in used]
+        labels = [h for j, h in enumerate(labels) if j not in used]
     return header, raw, labels
 
 
