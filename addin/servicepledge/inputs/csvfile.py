@@ -147,6 +147,9 @@ def read_csv(path) -> CsvTable:
                          f"{DELIMITERS[delim]}s in that line") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: holds no rows; export the table again") from None
+    except (ValueError, OverflowError, IndexError) as e:   # anything else the CSV parser refuses: one line
+        raise InputError(f"{path.name}: cannot be read as CSV ({' '.join(str(e).split())[:120]}); "
+                         f"export the table again") from None
     raw = raw.astype(object)
     header = ["" if h is None else str(h) for h in raw.iloc[0].tolist()] if len(raw) else []
     rows = raw.iloc[1:].reset_index(drop=True)

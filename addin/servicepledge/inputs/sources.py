@@ -33,7 +33,8 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def _is_workbook(p: Path) -> bool:
-    return p.suffix.lower() in (".xlsx", ".xlsm")
+    """Anything not named .csv/.tsv/.txt goes to the workbook reader (whose checks name what it is)."""
+    return p.suffix.lower() not in CSV_SUFFIXES
 
 
 def expand(paths) -> list[Path]:
@@ -170,8 +171,4 @@ def read_inputs(paths, *, table: str | None = None, map_file=None, preset: str |
         if table:
             raise T.InputError("--table is for a CSV file; a workbook's tables are found by their sheet names")
         return read_workbook(files[0], progress=progress, mapping=M.merge(pre, user))
-    bad = [f for f in files if f.suffix.lower() not in CSV_SUFFIXES and f.exists()]
-    if bad:
-        raise T.InputError(f"{bad[0].name}: not a .xlsx workbook or a .csv file; export the table as CSV "
-                           f"or save the workbook as .xlsx")
     return read_csvs(files, table=table, preset=pre, user=user, progress=progress)
