@@ -1,7 +1,7 @@
 """Issue 10 items 1, 2, 4: every KPI over a quarter, a half-year, a year and a range crossing a year boundary,
 and each headline figure beside the previous period and the same period a year earlier.
 
-One small hand-worked book (the same as the worked example in DEFINITIONS §13). Terms: defaults (calendar
+One small hand-worked book (the same as the worked example in DEFINITIONS §15). Terms: defaults (calendar
 hours, response 2 h, complaint accept 2 h, window 12 months, minor reduction 10%). as_of 2026-12-31 23:59,
 so every record is closed.
 

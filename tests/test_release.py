@@ -22,6 +22,8 @@ def test_wheel_has_every_module_and_the_fonts():
     assert len(modules) > 30 and not modules - names, sorted(modules - names)
     for font in ("ServicePledgeSansSC-Regular.otf", "ServicePledgeSansSC-Bold.otf", "OFL.txt"):
         assert z.read(f"servicepledge/data/fonts/{font}") == (PKG / "data" / "fonts" / font).read_bytes()
+    for preset in ("servicenow", "jira", "zendesk", "freshdesk"):      # --preset works from an installed wheel
+        assert z.read(f"servicepledge/data/presets/{preset}.toml") == (PKG / "data" / "presets" / f"{preset}.toml").read_bytes()
     assert not [n for n in names if n.startswith(("tests/", "samples/", "workbook/")) or "__pycache__" in n]
     assert wheel.stat().st_size < 4_000_000          # 2 fonts of ~1.6 MB (compressed ~2.8 MB in all)
 

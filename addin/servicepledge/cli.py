@@ -83,21 +83,28 @@ def cmd_report(a) -> int:
     from .core.language import choose
     from .outputs.outfile import claim, report_name
     from .outputs.output import report_target, to_json, write_report
-    from .inputs.reader import read_workbook
     from .inputs.parquet import is_parquet, read_parquet   # a .parquet file or a folder of them (issue 12)
+    from .inputs.sources import read_inputs                 # a workbook, CSV files or a folder of CSVs (issue 11)
     from .report import compute, terms_from_tables
 
-    path = Path(a.file) if a.file else sample_path()
+    paths = [Path(f) for f in a.file] if a.file else [sample_path()]
+    path = paths[0]
     lang = a.ui_lang
     stages = _Stages(["read", "compute", "write"], show=not a.json)
     try:
         stages.step(say("reading", lang, name=path.name))
-        wb = _read(read_parquet if is_parquet(path) else read_workbook, path, stages.each, lang)
+        if len(paths) == 1 and is_parquet(path):
+            wb = _read(read_parquet, path, stages.each, lang)
+        else:
+            wb = _read(lambda p, progress: read_inputs(paths, table=a.table, map_file=a.map, preset=a.preset,
+                                                       progress=progress), path, stages.each, lang)
+            path = Path(wb.path or path)
         terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
         lang = a.ui_lang = choose(a.lang, terms)       # the Terms 'lang' now known: it follows --lang only
         stages.step(say("computing", lang))
         r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
-                    date1904=wb.date1904, source={"path": str(path), "sha256": wb.sha256})
+                    date1904=wb.date1904,
+                    source={"path": str(path), "sha256": wb.sha256, "inputs": getattr(wb, "inputs", None) or []})
         if a.json:
             _say(to_json(r.doc))
             return 0
@@ -277,7 +284,10 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"servicepledge {__version__}", help=h("version"))
     sub = p.add_subparsers(dest="cmd", required=True, title=h("commands"))
     r = _localize(sub.add_parser("report", help=h("report"), description=h("report"), **kw), lang)
-    r.add_argument("file", nargs="?", help=h("file"))
+    r.add_argument("file", nargs="*", help=h("file"))
+    r.add_argument("--table", help=h("table"))
+    r.add_argument("--map", metavar="FILE.toml", help=h("map"))
+    r.add_argument("--preset", help=h("preset"))
     r.add_argument("--period", help=h("period"))
     r.add_argument("--as-of", dest="as_of", help=h("as_of"))
     r.add_argument("--json", action="store_true", help=h("json"))

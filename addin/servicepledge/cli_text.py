@@ -16,8 +16,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "commands": ("命令", "commands"),
     "report": ("计算服务台账工作簿的报告（月、季度、半年、年或日期范围）",
                "compute the report of a service workbook for a month, quarter, half-year, year or range of days"),
-    "file": ("输入工作簿（.xlsx）、Parquet 文件或 Parquet 文件夹；不填则使用自带的示例",
-             "input workbook (.xlsx), Parquet file or folder of Parquet files; default: the bundled sample"),
+    "file": ("输入工作簿（.xlsx）、CSV 文件或 CSV 文件夹（每个文件一张表）、Parquet 文件或 Parquet 文件夹；"
+             "不填则使用自带的示例",
+             "input workbook (.xlsx), CSV files or a folder of CSV files (one table each), a Parquet file or a "
+             "folder of Parquet files; default: the bundled sample"),
+    "table": ("单个 CSV 文件中是哪张表（Tickets/工单、Complaints/投诉……；默认按文件名或表头判断）",
+              "the table a single CSV file holds (Tickets, Complaints, …; default: from the file name "
+              "or its headers)"),
+    "map": ("导出文件的列名与取值映射（TOML）", "column and value mapping of an export (TOML)"),
+    "preset": ("工单系统标准导出的映射：servicenow、jira、zendesk、freshdesk",
+               "mapping of a ticketing system's standard export: servicenow, jira, zendesk, freshdesk"),
     "disclosure": ("单独写出专项基金公示表（可打印，供财务审核签字）",
                    "write the fund disclosure alone, print-ready for finance to sign"),
     "d_file": ("输入工作簿（.xlsx）；不填则使用自带的示例", "input workbook (.xlsx); default: the bundled sample"),

@@ -107,6 +107,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "data_issues": [{**i, "problem": issues.problem_in(i, lang)} for i in issues.rows],
         "warnings": [w.as_dict(lang) for w in issues.warnings],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
+        "inputs": list((source or {}).get("inputs") or []),
     }
     doc["contracts"] = per_contract(tables, rows, reg, doc, period, lang, terms)
     doc["comparison"] = CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from ..inputs import mapping as M
 from ..inputs import tables as T
 from ..inputs.schema import TABLES, table_for_name
 from ..inputs.outside import Box, Outside, find, report as report_outside
@@ -101,11 +102,28 @@ def _outside(sheet, tbl) -> Outside:
     return find(_values(used), box, used.row, used.column, others)
 
 
+def _mapping(book):
+    """The open workbook's Mapping (映射) Excel Table or sheet, as the file reader finds it (inputs/mapping.py)."""
+    for sheet in book.sheets:
+        for tbl in sheet.tables:
+            if M.is_mapping_name(tbl.name):
+                header, rows, _, source = _grid("table", sheet, tbl)
+                return M.from_rows(header, rows, f"{book.name}, {source}")
+    for sheet in book.sheets:
+        if M.is_mapping_name(sheet.name):
+            header, rows, _, source = _grid("sheet", sheet, None)
+            return M.from_rows(header, rows, f"{book.name}, {source}")
+    return None
+
+
 def read_book(book) -> BookTables:
     """Every input table of the open workbook, typed. Raises tables.InputError for unusable input."""
     remote, d1904 = is_remote(book), book_date1904(book)
     issues, loaded, found, raw, used = T.Issues(), {}, {}, {}, set()
     where = _locate(book)
+    mapping = _mapping(book)
+    if mapping:
+        raw["Mapping"] = repr(mapping)      # a changed mapping changes the content digest (excel/memo)
     for name in TABLES:
         if name not in where:
             loaded[name] = T.empty(name)
@@ -115,9 +133,10 @@ def read_book(book) -> BookTables:
         if remote and d1904:
             rows = _shift(rows)
         raw[name] = [header, rows]
+        header, rows, labels = M.apply(mapping, name, header, rows, f"{book.name} ({source})")
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=d1904,
                               source=f"{book.name}, {source}", issues=issues,
-                              first_col=tbl.range.column if kind == "table" else 1)
+                              first_col=tbl.range.column if kind == "table" else 1, labels=labels)
         if kind == "table":
             report_outside(name, tbl.name, _outside(sheet, tbl), issues)
         found[name] = source

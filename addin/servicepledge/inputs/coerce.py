@@ -140,6 +140,32 @@ def _cells_to_datetime(a: np.ndarray) -> np.ndarray:
 
 def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
     t = t.str.strip()
+    out = _iso_first(t)          # text already in an ISO form (every CSV export's dates): no rewriting
+    rest = out.isna()
+    if not rest.any():
+        return out
+    out[rest] = _parse_rewritten(t[rest], date1904).to_numpy()
+    return out
+
+
+def _iso_first(t: pd.Series) -> pd.Series:
+    """The cells of `t` that parse as written with the ISO formats (the rewriting below leaves such text
+    unchanged, so the result is the same); NaT elsewhere."""
+    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
+    left = pd.Series(True, index=t.index)
+    for fmt in _DATE_FORMATS:
+        got = pd.to_datetime(t[left], format=fmt, errors="coerce")
+        ok = got.notna()
+        if ok.any():
+            idx = ok[ok].index
+            out[idx] = got[ok].astype(DT)
+            left[idx] = False
+        if not left.any():
+            break
+    return out
+
+
+def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
     norm = (t.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
              .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
              .str.replace(r"^(\d{4})\.(\d{1,2})(?=\.|$)", r"\1-\2", regex=True)   # 2026.10.05: dots of the date

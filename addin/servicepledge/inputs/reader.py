@@ -27,6 +27,7 @@ class Workbook:
     sha256: str | None = None
     date1904: bool = False
     found: dict = field(default_factory=dict)   # table name -> where it was found ("Table Tickets")
+    inputs: list = field(default_factory=list)  # the files read, for the JSON `inputs` and the audit sheet
 
     def __getitem__(self, name: str) -> T.Loaded:
         return self.tables[name]
@@ -178,8 +179,11 @@ class _Grids:
         return list(grid[0]), grid[1:], 2, f"sheet {name}"
 
 
-def read_workbook(path, progress=None) -> Workbook:
-    """Read and type every input table of the workbook at `path`. Raises InputError for unusable files."""
+def read_workbook(path, progress=None, mapping=None) -> Workbook:
+    """Read and type every input table of the workbook at `path`. Raises InputError for unusable files.
+
+    `mapping` (inputs.mapping, e.g. a preset) renames export columns and values; a Mapping (映射) sheet
+    or Excel Table in the workbook adds to it (mapping.py)."""
     path = Path(path)
     check_workbook_file(path)
     date1904 = _date1904(path)
@@ -191,14 +195,29 @@ def read_workbook(path, progress=None) -> Workbook:
         raise T.InputError(f"{path.name}: cannot be read as an Excel workbook ({scan._short(e)}); "
                            f"open it in Excel and save it again") from None
     try:
-        return _read(path, grids, date1904, progress)
+        return _read(path, grids, date1904, progress, mapping)
     finally:
         grids.close()
 
 
-def _read(path: Path, grids: _Grids, date1904: bool, progress) -> Workbook:
+def _mapping_of(path: Path, grids: _Grids, given):
+    """The mapping given (preset, --map) merged with the workbook's own Mapping table, if any."""
+    from . import mapping as M
+    own = None
+    for kind, names in (("table", grids.table_names), ("sheet", grids.sheet_names)):
+        n = next((x for x in names if M.is_mapping_name(x)), None)
+        if n is not None:
+            header, rows, _, source = grids.table(n) if kind == "table" else grids.sheet(n)
+            own = M.from_rows(header, rows, f"{path.name}, {source}")
+            break
+    return M.merge(given, own)
+
+
+def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> Workbook:
+    from . import mapping as M
     issues = T.Issues()
     loaded, found = {}, {}
+    mapping = _mapping_of(path, grids, mapping)
     by_table = {}
     for tn in grids.table_names:
         t = table_for_name(tn)
@@ -229,14 +248,20 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress) -> Workbook:
             raise T.InputError(f"{path.name}: {kind} '{n}' cannot be read ({scan._short(e)}); "
                                f"open it in Excel and save it again") from None
         # calamine reports empty cells as ''; trailing empty rows of a sheet are trimmed by load()
+        header, rows, labels = M.apply(mapping, name, header, rows, f"{path.name} ({source})")
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=date1904,
-                              source=f"{path.name}, {source}", issues=issues, first_col=grids.first_col.get(n, 1))
+                              source=f"{path.name}, {source}", issues=issues, first_col=grids.first_col.get(n, 1),
+                              labels=labels)
         if kind == "table":
             report_outside(name, n, grids.outside.get(n) or Outside(Box(0, 0, 0, 0)), issues)
         if grids.far.get(n):
             bounded.report_far(name, *grids.far[n], issues)
         found[name] = source
-    return Workbook(loaded, issues, str(path), sha256_of(path), date1904, found)
+    sha = sha256_of(path)
+    inputs = [{"file": path.name, "format": "xlsx", "tables": sorted(found), "sha256": sha}]
+    if mapping:
+        inputs.append({"file": mapping.origin, "format": "mapping"})
+    return Workbook(loaded, issues, str(path), sha, date1904, found, inputs)
 
 
 def _box(ref: str) -> Box:

@@ -153,11 +153,12 @@ def match_headers(table: Table, header: list) -> dict[str, int]:
 
 def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
          source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True,
-         first_col: int = 1) -> Loaded:
+         first_col: int = 1, labels: list | None = None) -> Loaded:
     """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
 
     Raises InputError when a required column is missing. Cell problems go to `issues`; so do headers
     that match no column (`headers.check`; `first_col` = Excel column number of the first header).
+    `labels`: the headers as the file writes them when a mapping renamed them (data issues name these).
     """
     t = TABLES[table_name]
     issues = issues if issues is not None else Issues()
@@ -192,7 +193,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
     df = pd.DataFrame(index=raw.index)
     bad = pd.DataFrame(False, index=raw.index, columns=list(t.names))
-    headers = {c: header[i] for c, i in found.items()}
+    headers = {c: (labels[i] if labels and i < len(labels) and labels[i] else header[i]) for c, i in found.items()}
     for c in t.columns:
         if c.name not in found:
             df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))

@@ -84,6 +84,10 @@ L: dict[str, tuple[str, str]] = {
     "version": ("版本", "Version"), "generated": ("生成时间", "Generated"), "masking": ("个人信息脱敏", "Personal data masked"),
     "terms_used": ("使用的承诺参数", "Terms used"), "key": ("参数", "Key"),
     "tables_found": ("读取到的表", "Tables found"),
+    "input_read": ("读取的文件", "File read"), "mapping_used": ("列映射", "Column mapping"),
+    "csv_read": ("{table} · {rows} 行 · 编码 {encoding} · 分隔符 {delimiter}",
+                 "{table} · {rows} rows · encoding {encoding} · delimiter {delimiter}"),
+    "delim.comma": ("逗号", "comma"), "delim.semicolon": ("分号", "semicolon"), "delim.tab": ("制表符", "tab"),
     # dashboard
     "group.sla": ("服务时效", "Service times"), "group.staff": ("人员与回访", "Staff and follow-up"),
     "group.fund": ("基金与违约", "Fund and breaches"),

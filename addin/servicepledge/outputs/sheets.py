@@ -325,6 +325,7 @@ def audit(r: Report, mask: bool) -> SheetModel:
             [t("version", lang), r.doc["version"]], [t("generated", lang), generated_at()],
             [t("masking", lang), t("yes" if mask else "no", lang)],
             [t("tables_found", lang), t("list_sep", lang).join(_table_name(n, lang) for n in r.doc.get("tables_found", []))]]
+    rows += _inputs_rows(r.doc.get("inputs", []), lang)
     info = Block(None, [t("key", lang), t("value", lang)], rows, [TEXT, TEXT])
     terms_rows = []
     for k, v in r.terms.display().items():
@@ -332,6 +333,20 @@ def audit(r: Report, mask: bool) -> SheetModel:
     terms = Block(t("terms_used", lang), [t("key", lang), t("value", lang), ""], terms_rows, [TEXT, TEXT, TEXT])
     return SheetModel("audit", t("sheet.audit", lang), t("title.audit", lang), _subtitle(r), [info, terms],
                       print_sheet=False)
+
+
+def _inputs_rows(inputs: list, lang: str) -> list:
+    """Audit lines for CSV files (table, rows, encoding, delimiter) and the mapping used."""
+    out = []
+    for i in inputs:
+        if i.get("format") == "csv":
+            d = i["delimiter"]
+            out.append([f"{t('input_read', lang)}: {i['file']}",
+                        t("csv_read", lang).format(table=i["table"], rows=i["rows"], encoding=i["encoding"],
+                                                   delimiter=t(f"delim.{d}", lang) if d in ("comma", "semicolon", "tab") else d)])
+        elif i.get("format") == "mapping":
+            out.append([t("mapping_used", lang), i["file"]])
+    return out
 
 
 def build(r: Report, mask: bool = True) -> list[SheetModel]:
