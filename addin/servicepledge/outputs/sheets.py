@@ -33,6 +33,8 @@ class Block:
     groups: list | None = None          # style "cards": [(row label, number of cards)], one card row each
     row_ops: list | None = None         # style "cards": ">=" / "<=" / None per row, shown before the target
     page_break: bool = False            # start a new printed page before this block
+    print_parts: list | None = None     # a wide list printed in parts: column indices starting a new page
+                                        # across (the first column repeats on each), at a readable scale
 
 
 @dataclass
@@ -114,9 +116,12 @@ def dashboard(r: Report) -> SheetModel:
         why=fd.get("unapproved_unavailable"))
     br = d["breaches"]
     add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
+    # the money a manager is asked about first (issue 13): information, no target
+    add(t("fee_reduction_total", lang), br["fee_reduction_total"], None, None, MONEY)
+    add(t("compensation_total", lang), br["compensation_total"], None, None, MONEY)
     headline = Block(t("title.report", lang), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
                      style="cards", row_ops=ops,
-                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 3)])
+                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 5)])
     small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
     wide = Block(None, [], [], style="charts", charts=["compliance"], page_break=True)
 
@@ -169,10 +174,12 @@ def terms_lines(r: Report) -> list[str]:
 
 def breaches(r: Report, mask: bool) -> SheetModel:
     lang = r.lang
-    cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "notice_id", "notice_date",
-            "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation",
-            "related_ids"]
-    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT]
+    # readable on A4 (issue 13): two printed parts, the reference repeated on each — what happened (source,
+    # reasons, when, customer, severity, merged records), then the notice, remedy, status and money
+    cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "related_ids",
+            "notice_id", "notice_date", "deadline", "remedied_on", "status", "service_fee", "direct_loss",
+            "fee_reduction", "compensation"]
+    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY]
     rows = []
     for rec in r.register.to_dict("records"):
         row = []
@@ -189,7 +196,8 @@ def breaches(r: Report, mask: bool) -> SheetModel:
             row.append(_v(v))
         rows.append(row)
     return SheetModel("breaches", t("sheet.breaches", lang), t("title.breaches", lang), _subtitle(r),
-                      [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"))])
+                      [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"),
+                             print_parts=[cols.index("notice_id")])])
 
 
 def fund(r: Report) -> SheetModel:
@@ -201,17 +209,20 @@ def fund(r: Report) -> SheetModel:
                  None if not fd["budget_total"] else fd["spent_ytd_total"] / fd["budget_total"], ""])
     summary = Block(t("title.fund", lang) + f" {fd['year']}", [t(c, lang) for c in cols], rows,
                     [TEXT, MONEY, MONEY, MONEY, PCT, TEXT])
+    # columns per block (issue 13): the blocks share the sheet's columns, so like goes above like (money
+    # above money) and the one wide text column (the description) is last, under the longest header
     ua = ["unapproved_count", "unapproved_amount", "unapproved_count_ytd", "unapproved_amount_ytd", "excluded"]
-    ua += ["approval_unknown_count", "approval_unknown_amount"]
-    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT, INT, MONEY])
-    dcols = ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]
+    ua += ["approval_unknown_amount", "approval_unknown_count"]
+    unap = Block(None, [t(k, lang) for k in ua], [[fd[k] for k in ua]], [INT, MONEY, INT, MONEY, INT, MONEY, INT])
+    dcols = ["category", "entry_id", "date", "amount", "approved", "approved_on", "description"]
     drows = []
     for rec in r.disclosure.to_dict("records"):
         desc = t("aggregated_line", lang, n=rec["entries"]) if rec["aggregated"] else _v(rec["description"])
-        drows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), desc, _v(rec["amount"]),
-                      _approval(rec["approved"], lang, r.doc["fund"].get("unapproved_unavailable")), _v(rec["approved_on"])])
+        drows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), _v(rec["amount"]),
+                      _approval(rec["approved"], lang, r.doc["fund"].get("unapproved_unavailable")),
+                      _v(rec["approved_on"]), desc])
     lines = Block(t("title.disclosure", lang), [t(c, lang) for c in dcols], drows,
-                  [TEXT, TEXT, DATE, TEXT, MONEY, TEXT, DATE])
+                  [TEXT, TEXT, DATE, MONEY, TEXT, DATE, TEXT])
     return SheetModel("fund", t("sheet.fund", lang), t("title.disclosure", lang), _subtitle(r), [summary, unap, lines])
 
 

@@ -69,6 +69,56 @@ def display_width(v, fmt=None) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in max(s.split("\n"), key=len))
 
 
+HEADER_ONE_LINE = 16   # a header up to this display width gets a column wide enough to keep it on one line
+_OPEN, _AFTER = "(（[【", " /、，,;；:：-"
+# words a Chinese header may end with: a sensible place to start the second line (服务费减免|合计)
+_CJK_TAIL = ("合计", "剔除", "金额", "笔数", "人数", "日期", "时间", "期限", "编号", "记录", "比例", "用时", "达标率", "通知",
+             "损失", "整改", "减免")
+
+
+def _dw(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _breakable(s: str, i: int) -> int:
+    """How good a line break before s[i] is: 2 at a bracket, a space, a separator or a known word end,
+    1 between two Chinese characters, 0 never (inside a word or number, before closing punctuation)."""
+    a, b = s[i - 1], s[i]
+    if b in _OPEN or a in _AFTER or any(s.startswith(w, i) and i + len(w) == len(s) for w in _CJK_TAIL):
+        return 2
+    if b in ")）]】、，,.。:：;；%" or a in _OPEN:
+        return 0
+    wide = lambda ch: unicodedata.east_asian_width(ch) in "WF"   # noqa: E731
+    return 1 if wide(a) and wide(b) else 0
+
+
+def header_lines(h: str) -> str:
+    """A header too long for one line, on two lines broken at a sensible place: before a bracket
+    (中位用时 / (小时)), after a space or separator, before the word it ends with (服务费减免 / 合计);
+    two Chinese characters are the last resort, never inside a Latin word or a number."""
+    h = str(h)
+    if "\n" in h or len(h) < 2:
+        return h
+    best = None
+    for i in range(1, len(h)):
+        q = _breakable(h, i)
+        if q:
+            left, right = h[:i].rstrip(), h[i:].lstrip()
+            key = (-q, max(_dw(left), _dw(right)))
+            if left and right and (best is None or key < best[0]):
+                best = (key, left + "\n" + right)
+    return h if best is None else best[1]
+
+
+def header_need(h) -> int:
+    """Column width a header needs: its own width on one line, or its longer half on two lines."""
+    h = "" if h is None else str(h)
+    one = _dw(h)
+    if one <= HEADER_ONE_LINE:
+        return one + 2
+    return max(_dw(x) for x in header_lines(h).split("\n")) + 2
+
+
 def set_text_or_value(cell, v) -> None:
     """Strings go in as text even when they start with = + - @ (no formula injection)."""
     cell.value = v
@@ -115,15 +165,15 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
     c.border = BORDER
     if numfmt:
         c.number_format = numfmt
-    if wrap:
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    # top-aligned, wrapped or not: a row made taller by one wrapped cell reads across from its first line
+    c.alignment = Alignment(wrap_text=True, vertical="top") if wrap else Alignment(vertical="top")
     if paint:
         _paint(c, *paint)
     cache[key] = copy(c._style)
 
 
 def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
-                narrow: bool = False) -> int:
+                narrow: bool = False, heads: list | None = None) -> int:
     """Write one table block from row `top`; return (next free row, header row). `narrow`: a block with fewer
     columns than the sheet's widest table, whose long last-column text may overflow to the right."""
     r = top
@@ -138,9 +188,9 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         set_text_or_value(c, h)
         c.fill, c.font, c.border = HEADER_FILL, HEADER_FONT, BORDER
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(h), 14)) if not fixed else widths.get(j, 8)
-        if wraps is not None:
-            wraps.append((r, j, display_width(h)))
+        widths[j] = max(widths.get(j, 0), header_need(h)) if not fixed else widths.get(j, 8)
+        if heads is not None:
+            heads.append((r, j))
     words = _words()
     last = len(b.header)
     styles: dict = {}
@@ -303,7 +353,7 @@ def write_sheet(ws, m: SheetModel) -> None:
     r += 1
     fixed = any(b.style == "cards" for b in m.blocks)
     widths: dict = {j: w for j, w in enumerate(DASH_WIDTHS, 1)} if fixed else {}
-    tables, wraps = [], []
+    tables, wraps, heads = [], [], []
     widest = max((len(b.header) for b in m.blocks if b.style == "table"), default=0)
     for b in m.blocks:
         if b.page_break and r > 1:
@@ -313,7 +363,7 @@ def write_sheet(ws, m: SheetModel) -> None:
         elif b.style == "charts":
             r = write_charts(ws, r, b, widths)
         else:
-            r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
+            r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest, heads=heads)
             tables.append((b, header_row))
     # one table: keep its header in view; otherwise keep the title in view
     ws.freeze_panes = f"A{tables[0][1] + 1}" if not fixed and len(tables) == 1 else "A3"
@@ -325,11 +375,21 @@ def write_sheet(ws, m: SheetModel) -> None:
     final = {j: (w if fixed else max(8, w + 1)) for j, w in widths.items()}
     for j, w in final.items():
         ws.column_dimensions[get_column_letter(j)].width = w
+    for row, j in heads:        # a header wider than its column: two lines broken where a reader expects
+        c = ws.cell(row, j)
+        if c.value is not None and _dw(str(c.value)) + 1 > final.get(j, 8):
+            set_text_or_value(c, header_lines(c.value))
+        lines = sum(math.ceil(_dw(x) / max(final.get(j, 8) - 1, 1)) or 1 for x in str(c.value or "").split("\n"))
+        if lines > 1:
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
     for row, j, w in wraps:     # LibreOffice and Excel do not grow rows for wrapped text on open
         lines = math.ceil(w / max(final.get(j, 8) - 1, 1))
         if lines > 1:
             ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
     page_setup(ws, m, _fits_one_page(ws, final, r))
+    parted = next((b for b, _ in tables if b.print_parts), None)
+    if parted is not None:
+        print_in_parts(ws, parted.print_parts, final)
 
 
 # A4 landscape inside the margins below, in screen pixels
@@ -342,6 +402,27 @@ def _fits_one_page(ws, widths: dict, last_row: int) -> bool:
     scale = min(1.0, PAGE_W_PX / max(sum(col_px(w) for w in widths.values()), 1))
     height = sum((ws.row_dimensions[i].height or 15) / 0.75 for i in range(1, last_row + 1))
     return height * scale <= PAGE_H_PX * 1.35 and not ws.row_breaks.brk
+
+
+MIN_PRINT_SCALE = 80     # percent: a list printed in parts is never shrunk below this (11 pt → ≥ 8.8 pt)
+
+
+def print_in_parts(ws, starts: list, widths: dict) -> None:
+    """Print a wide list in parts across (a column break before each index of `starts`), the first
+    column repeated on every page, at one scale that fits the widest part (never under MIN_PRINT_SCALE),
+    so its text stays readable on A4 instead of 16 columns squeezed onto one page width."""
+    ncols = max(widths) if widths else 1
+    bounds = [0, *starts, ncols]
+    key = col_px(widths.get(1, 8))
+    parts = [sum(col_px(widths.get(j + 1, 8)) for j in range(a, b)) + (key if a else 0)
+             for a, b in zip(bounds, bounds[1:])]
+    for c in starts:
+        ws.col_breaks.append(Break(id=c))
+    ws.print_title_cols = "A:A"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_W_PX * 100 / max(parts))))
+    ws.page_setup.pageOrder = "overThenDown"     # each group of rows: part 1, then part 2
 
 
 def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
