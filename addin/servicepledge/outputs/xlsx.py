@@ -161,12 +161,12 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
     if cached is not None:
         c._style = copy(cached)
         return
-    numfmt, wrap, paint = key
+    numfmt, wrap, paint, top = key
     c.border = BORDER
     if numfmt:
         c.number_format = numfmt
-    # top-aligned, wrapped or not: a row made taller by one wrapped cell reads across from its first line
-    c.alignment = Alignment(wrap_text=True, vertical="top") if wrap else Alignment(vertical="top")
+    if wrap or top:
+        c.alignment = Alignment(wrap_text=wrap, vertical="top")
     if paint:
         _paint(c, *paint)
     cache[key] = copy(c._style)
@@ -198,6 +198,8 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
     for i, row in enumerate(b.rows):
         r += 1
         _cjk_height(ws, r, row)
+        # a row made taller by a wrapped cell reads across from its first line: all its cells top-aligned
+        top = any(isinstance(v, str) and display_width(v) + 2 > TEXT_CAP for v in row[:last - 1 if narrow else last])
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
@@ -217,7 +219,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
             if b.status_col is not None and j - 1 == b.status_col:
                 key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
                 paint = STATUS_STYLE[key] if key else paint
-            _style_cell(c, styles, (numfmt, wrap, paint))
+            _style_cell(c, styles, (numfmt, wrap, paint, top))
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2, header_row
@@ -387,9 +389,9 @@ def write_sheet(ws, m: SheetModel) -> None:
         if lines > 1:
             ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
     page_setup(ws, m, _fits_one_page(ws, final, r))
-    parted = next((b for b, _ in tables if b.print_parts), None)
+    parted = next(((b, h) for b, h in tables if b.print_parts), None)
     if parted is not None:
-        print_in_parts(ws, parted.print_parts, final)
+        print_in_parts(ws, parted[0].print_parts, final, parted[1], parted[1] + len(parted[0].rows))
 
 
 # A4 landscape inside the margins below, in screen pixels
@@ -407,22 +409,23 @@ def _fits_one_page(ws, widths: dict, last_row: int) -> bool:
 MIN_PRINT_SCALE = 80     # percent: a list printed in parts is never shrunk below this (11 pt → ≥ 8.8 pt)
 
 
-def print_in_parts(ws, starts: list, widths: dict) -> None:
-    """Print a wide list in parts across (a column break before each index of `starts`), the first
-    column repeated on every page, at one scale that fits the widest part (never under MIN_PRINT_SCALE),
-    so its text stays readable on A4 instead of 16 columns squeezed onto one page width."""
+def print_in_parts(ws, starts: list, widths: dict, header_row: int, last_row: int) -> None:
+    """Print a wide list in parts across, so its text stays readable on A4 instead of 16 columns squeezed
+    onto one page width: one print range per part (the first with the title, the next ones from the
+    header row), the first column (the reference) repeated on every page, at one scale that fits the
+    widest part (never under MIN_PRINT_SCALE)."""
     ncols = max(widths) if widths else 1
     bounds = [0, *starts, ncols]
     key = col_px(widths.get(1, 8))
     parts = [sum(col_px(widths.get(j + 1, 8)) for j in range(a, b)) + (key if a else 0)
              for a, b in zip(bounds, bounds[1:])]
-    for c in starts:
-        ws.col_breaks.append(Break(id=c))
+    L = get_column_letter
+    ws.print_area = [f"A1:{L(bounds[1])}{last_row}"] + [f"{L(a + 1)}{header_row}:{L(b)}{last_row}"
+                                                         for a, b in zip(bounds[1:-1], bounds[2:])]
     ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
     ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_W_PX * 100 / max(parts))))
-    ws.page_setup.pageOrder = "overThenDown"     # each group of rows: part 1, then part 2
 
 
 def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
