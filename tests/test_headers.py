@@ -255,8 +255,9 @@ def test_missing_approval_column_is_not_everything_unapproved(tmp_path):
     card = [row for row in sheets.dashboard(r).blocks[0].rows if row[0] == "未经财务审核（本期）"][0]
     assert card[1:] == ["无法计算", 0, "缺少数据列"]
     assert [w["message"] for w in r.doc["warnings"]] == ["基金台账缺少列『财务审核』(approved)：未经财务审核笔数与金额无法计算"]
-    lines = sheets.fund(r).blocks[2].rows
-    assert [row[5] for row in lines] == ["", ""]                     # approval unknown, not "否"
+    block = sheets.fund(r).blocks[2]
+    k = block.header.index("财务审核")                              # the approval column
+    assert [row[k] for row in block.rows] == ["", ""]                     # approval unknown, not "否"
 
 
 def test_missing_complaint_columns_each_metric(tmp_path):

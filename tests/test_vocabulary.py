@@ -96,9 +96,12 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
                                      "problem": vocabulary.PROBLEMS["approval"]}]
     # the disclosure never shows 待定 as 否
     sheet = sheets.fund(r)
-    lines = {row[1]: row[5] for row in sheet.blocks[2].rows}
+    k = sheet.blocks[2].header.index(t("approved", "zh"))
+    lines = {row[1]: row[k] for row in sheet.blocks[2].rows}
     assert lines == {"V1": "是", "V2": "否", "V3": t("approval_unknown", "zh")}
-    assert sheet.blocks[1].rows[0][-2:] == [1, 800.0]
+    head = sheet.blocks[1].header
+    unknown = {h: v for h, v in zip(head, sheet.blocks[1].rows[0])}
+    assert (unknown[t("approval_unknown_count", "zh")], unknown[t("approval_unknown_amount", "zh")]) == (1, 800.0)
     # (the minimal Tickets sheet of this book also draws a missing-column warning, tested elsewhere)
     assert [w for w in r.doc["warnings"] if w["code"] != "missing_column"] == [
         {"code": "approval_unknown", "table": "FundLedger", "column": "approved",

@@ -174,12 +174,13 @@ def terms_lines(r: Report) -> list[str]:
 
 def breaches(r: Report, mask: bool) -> SheetModel:
     lang = r.lang
-    # readable on A4 (issue 13): two printed parts, the reference repeated on each — what happened (source,
-    # reasons, when, customer, severity, merged records), then the notice, remedy, status and money
-    cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "related_ids",
-            "notice_id", "notice_date", "deadline", "remedied_on", "status", "service_fee", "direct_loss",
-            "fee_reduction", "compensation"]
-    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY]
+    # readable on A4 (issue 13): printed in two parts, the reference repeated on each — what happened (source,
+    # reasons, when, customer, severity), then the notice, remedy, status, money and merged records. The
+    # column order is SP_BREACHES' too, so it stays as it was.
+    cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "notice_id", "notice_date",
+            "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation",
+            "related_ids"]
+    fmts = [TEXT, TEXT, TEXT, DATETIME, TEXT, TEXT, TEXT, DATE, DATE, DATE, TEXT, MONEY, MONEY, MONEY, MONEY, TEXT]
     rows = []
     for rec in r.register.to_dict("records"):
         row = []
