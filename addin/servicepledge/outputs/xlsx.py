@@ -425,7 +425,10 @@ def print_in_parts(ws, starts: list, widths: dict, header_row: int, last_row: in
     ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
-    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_W_PX * 100 / max(parts))))
+    # 6 % margin: LibreOffice lays the columns out a little wider than col_px (the English register at the
+    # exact fit lost its last column to a third page); a part wider still spills its last columns onto
+    # another page with the reference repeated
+    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_W_PX * 100 / (max(parts) * 1.06))))
 
 
 def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
