@@ -262,7 +262,11 @@ def test_every_sheet_is_print_ready(written):
                                                       "sheet.staffing", "sheet.issues", "sheet.audit")]
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9   # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        if ws.title == t("sheet.breaches", r.lang):     # the wide register: two parts across, readable scale
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 80
+            assert ws.print_title_cols == "$A:$A" and len(ws.print_area.split(",")) == 2
+        else:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.freeze_panes
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
         assert r.period.label in ws.oddFooter.left.text

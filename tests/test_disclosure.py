@@ -158,11 +158,11 @@ def test_the_disclosure_sheet(tmp_path):
                                          "signoff", "audit"]
     un = _block(m, "unapproved")
     assert un.title == "未经财务审核的支出（本期及本年累计）：2 笔，¥2,500.00"
-    assert [row[:3] + row[4:] for row in un.rows] == [
+    assert [row[:-1] for row in un.rows] == [      # all but the description (last)
         [D(2026, 4, 10), "L2", "培训", 2000.0, "李*", "否", "本期"],
         [D(2026, 6, 30), "L4", "差旅", 500.0, "王*", "否", "本期"]]
     assert un.highlight == ["late_light", "late_light"]
-    assert sheets.fund(r, mask=False) and _block(sheets.fund(r, mask=False), "unapproved").rows[0][5] == "李娜"
+    assert sheets.fund(r, mask=False) and _block(sheets.fund(r, mask=False), "unapproved").rows[0][4] == "李娜"
     lines = _block(m, "lines")
     lit = {row[1] for row, h in zip(lines.rows, lines.highlight) if h}
     assert lit == {"L2", "L4"}                                     # exactly the unapproved lines
@@ -234,8 +234,8 @@ def test_unapproved_list_is_a_plain_recount_on_the_sample(sample_book, q, start,
     todo.sort(key=lambda x: (x["日期"], x["凭证号"]))
     b = _block(sheets.fund(r), "unapproved")
     assert [row[1] for row in b.rows] == [x["凭证号"] for x in todo]
-    assert [row[7] for row in b.rows] == ["本期" if x["日期"] >= start else "本年此前" for x in todo]
-    assert [row[5] for row in b.rows] == [x["收款人"][:1 if len(x["收款人"]) <= 4 else 2]
+    assert [row[6] for row in b.rows] == ["本期" if x["日期"] >= start else "本年此前" for x in todo]
+    assert [row[4] for row in b.rows] == [x["收款人"][:1 if len(x["收款人"]) <= 4 else 2]
                                          + "*" * max(len(x["收款人"]) - (1 if len(x["收款人"]) <= 4 else 2), 1)
                                          for x in todo]
     f = r.doc["fund"]

@@ -257,7 +257,7 @@ def test_missing_approval_column_is_not_everything_unapproved(tmp_path):
     assert card[1:] == ["无法计算", 0, "缺少数据列"]
     assert [w["message"] for w in r.doc["warnings"]] == ["基金台账缺少列『财务审核』(approved)：未经财务审核笔数与金额无法计算"]
     lines = next(b for b in sheets.fund(r).blocks if b.key == "lines").rows
-    assert [row[5] for row in lines] == ["", ""]                     # approval unknown, not "否"
+    assert [row[4] for row in lines] == ["", ""]                     # approval unknown, not "否"
 
 
 def test_missing_complaint_columns_each_metric(tmp_path):

@@ -304,4 +304,4 @@ def test_sp_kpis_for_a_quarter_equals_the_cli_json():
     assert by["人员流失率（滚动）"] == pytest.approx(d["turnover"]["rolling_rate"])
     assert by["人员流失率（本期）"] == pytest.approx(d["turnover"]["rate"])
     assert by["已逾期"] == d["breaches"]["overdue"]
-    assert len(got) == 14
+    assert len(got) == 16          # header + 13 figures + fee reductions and compensation (money, no target)

@@ -97,7 +97,7 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
     # the disclosure never shows 待定 as 否
     sheet = sheets.fund(r)
     block = {b.key: b for b in sheet.blocks}
-    lines = {row[1]: row[5] for row in block["lines"].rows}
+    lines = {row[1]: row[4] for row in block["lines"].rows}
     assert lines == {"V1": "是", "V2": "否", "V3": t("approval_unknown", "zh")}
     # approval: approved / not approved / unreadable, period and YTD (V4 is September's, approved)
     assert [row[1:] for row in block["approval"].rows] == [[1, 3500.0, 2, 4000.0], [1, 1200.0, 1, 1200.0],

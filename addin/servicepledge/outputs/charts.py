@@ -233,6 +233,18 @@ def _mark_period(ax, labels, r):
                    gid="period")
 
 
+def compliance_ylim(y) -> tuple[float, float]:
+    """The y-range of a 12-month compliance panel: from the data, never a fixed floor. The lowest month
+    sits at least 12% of the range above the axis (room for its label) and the bottom is a 10% step
+    (a 50% month: 40%..109.6%); above 100% there is room for the target's label."""
+    y = np.asarray(y, float)
+    low = float(np.nanmin(y)) if np.isfinite(y).any() else 0.8
+    low = min(low, 0.9)
+    span = 1.0 - low
+    bottom = max(0.0, math.floor((low - max(0.12 * span, 0.04)) * 10 + 1e-9) / 10)
+    return bottom, 1.0 + max(0.16 * (1.0 - bottom), 0.08)
+
+
 def _draw_compliance(fig, df, r, lang):
     from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
@@ -254,13 +266,18 @@ def _draw_compliance(fig, df, r, lang):
         ax.scatter(x[ok], y[ok], c=[c for c, k in zip(colors, ok) if k], s=20, zorder=3, gid=f"months:{m}",
                    edgecolors="white", linewidths=0.6)
         _dashed(ax, 1.0, t("line.target", lang, v="100%"), f"target:{m}")
-        low = np.nanmin(y) if ok.any() else 0.8
-        ax.set_ylim(max(0.0, math.floor((low - 0.03) * 20) / 20), 1.08)
+        bottom, top = compliance_ylim(y)
+        ax.set_ylim(bottom, top)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if ok.any():
             last = np.flatnonzero(ok)[-1]
-            ax.annotate(_pct(y[last], 1), (x[last], y[last]), xytext=(0, -13), textcoords="offset points",
-                        ha="center", fontsize=7, color=PALETTE["primary"], fontweight="bold")
+            # below the point (the target's label is above the 100% line), unless the point is in the lower
+            # half of the range: then above it, never on the axis
+            up = y[last] < (bottom + top) / 2
+            ax.annotate(_pct(y[last], 1), (x[last], y[last]), xytext=(0, 6 if up else -6),
+                        textcoords="offset points", ha="center", va="bottom" if up else "top", fontsize=7,
+                        color=PALETTE["primary"], fontweight="bold", gid=f"last:{m}", zorder=5,
+                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.85))
         ax.set_xticks(x, [lab if i % 2 == (len(x) - 1) % 2 else "" for i, lab in enumerate(months)])
         ax.tick_params(axis="x", labelbottom=True)
     legend_ax = axes.flat[-1]
@@ -289,14 +306,18 @@ def _draw_turnover(fig, df, r, lang):
                zorder=4, edgecolors="white", linewidths=0.6, gid="rolling_points")
     thr = float(df["threshold"].iloc[-1]) if len(df) else float(r.terms["turnover_threshold"])
     _dashed(ax, thr, t("line.threshold", lang, v=_pct(thr)), "threshold")
-    top = np.nanmax(np.r_[roll, df["rate"].to_numpy(float), thr]) if len(df) else thr
+    rate = df["rate"].to_numpy(float)
+    top = np.nanmax(np.r_[roll, rate, thr]) if len(df) else thr
     ax.set_ylim(0, max(top * 1.3, thr * 1.3, 0.05))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xticks(x, _month_labels(df["period"], lang))
     if len(df) and np.isfinite(roll[-1]):
-        ax.annotate(_pct(roll[-1], 1), (x[-1], roll[-1]), xytext=(0, 6), textcoords="offset points",
-                    ha="center", fontsize=7.5, fontweight="bold",
-                    color=PALETTE["breached"] if df["exceeded"].iloc[-1] else PALETTE["met"])
+        # above the higher of the point and the month's bar, on white: never hidden behind the bar
+        above = np.nanmax([roll[-1], rate[-1] if np.isfinite(rate[-1]) else 0.0])
+        ax.annotate(_pct(roll[-1], 1), (x[-1], above), xytext=(0, 6), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=7.5, fontweight="bold", zorder=6, gid="last_rolling",
+                    color=PALETTE["breached"] if df["exceeded"].iloc[-1] else PALETTE["met"],
+                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.85))
     if not np.isfinite(roll).any():
         _no_data(ax, lang)
     ax.legend(loc="upper left", ncols=2)
@@ -365,10 +386,14 @@ def _draw_breaches(fig, df, r, lang):
     ax.set_xlabel(t("items", lang))
     if not total:
         _no_data(ax, lang)
+    # every colour used is explained: the status colours of the bars drawn, then the hatching (severity)
     grey = PALETTE["pending"]
-    ax.legend(handles=[Patch(facecolor=grey, label=t("minor", lang)),
-                      Patch(facecolor=grey, hatch="////", edgecolor="white", label=t("major", lang))],
-              loc="lower right")
+    shown = [s for s, n in zip(df["status"], df["total"]) if n]
+    handles = [Patch(facecolor=STATUS_COLORS[s], label=t(s, lang)) for s in shown]
+    handles += [Patch(facecolor="white", edgecolor=grey, label=t("severity_solid", lang)),
+                Patch(facecolor="white", edgecolor=grey, hatch="////", label=t("severity_hatched", lang))]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7,
+               handlelength=1.4, columnspacing=1.0)
     _title(fig, t("chart.breaches", lang))
 
 

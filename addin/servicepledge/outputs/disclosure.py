@@ -95,19 +95,20 @@ def reconciliation_block(r: Report) -> Block:
 def unapproved_block(r: Report, mask: bool) -> Block:
     """Every entry finance has not approved (period and YTD), oldest first, highlighted, payees masked."""
     lang, df = r.lang, r.unapproved
-    cols = ["date", "entry_id", "category", "description", "amount", "payee", "approved", "when"]
+    # money under money (the amount below the categories' spent column), the one wide text column last
+    cols = ["date", "entry_id", "category", "amount", "payee", "approved", "when", "description"]
     rows = []
     if df is not None:
         for rec in df.to_dict("records"):
             payee = _v(rec["payee"])
-            rows.append([_v(rec["date"]), _v(rec["entry_id"]), rec["category"], _v(rec["description"]),
-                         _v(rec["amount"]), mask_value(payee, "name") if mask and payee is not None else payee,
+            rows.append([_v(rec["date"]), _v(rec["entry_id"]), rec["category"], _v(rec["amount"]),
+                         mask_value(payee, "name") if mask and payee is not None else payee,
                          _approval(rec["approved"], lang),
-                         t("in_period" if rec["in_period"] else "earlier_ytd", lang)])
-    n, amount = len(rows), sum(row[4] or 0 for row in rows)
+                         t("in_period" if rec["in_period"] else "earlier_ytd", lang), _v(rec["description"])])
+    n, amount = len(rows), sum(row[3] or 0 for row in rows)
     title = (t("title.unapproved_list", lang, n=n, amount=_money(amount)) if n
              else t("title.unapproved_none", lang))
-    return Block(title, [t(c, lang) for c in cols], rows, [DATE, TEXT, TEXT, TEXT, MONEY, TEXT, TEXT, TEXT],
+    return Block(title, [t(c, lang) for c in cols], rows, [DATE, TEXT, TEXT, MONEY, TEXT, TEXT, TEXT, TEXT],
                  highlight=[HIGHLIGHT] * n, key="unapproved")
 
 
@@ -115,16 +116,16 @@ def lines_block(r: Report) -> Block:
     """The period's entries for publication: salary lines aggregated, no payee; unapproved lines highlighted."""
     lang = r.lang
     missing = r.doc["fund"].get("unapproved_unavailable")
-    dcols = ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]
+    dcols = ["category", "entry_id", "date", "amount", "approved", "approved_on", "description"]
     rows, hl = [], []
     for rec in r.disclosure.to_dict("records"):
         desc = t("aggregated_line", lang, n=rec["entries"]) if rec["aggregated"] else _v(rec["description"])
-        rows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), desc, _v(rec["amount"]),
-                     _approval(rec["approved"], lang, missing), _v(rec["approved_on"])])
+        rows.append([rec["category"], _v(rec["entry_id"]), _v(rec["date"]), _v(rec["amount"]),
+                     _approval(rec["approved"], lang, missing), _v(rec["approved_on"]), desc])
         a = _v(rec["approved"])
         hl.append(None if missing or a is True else HIGHLIGHT if a is False else ALERT)
     return Block(t("title.disclosure", lang), [t(c, lang) for c in dcols], rows,
-                 [TEXT, TEXT, DATE, TEXT, MONEY, TEXT, DATE], highlight=hl, key="lines")
+                 [TEXT, TEXT, DATE, MONEY, TEXT, DATE, TEXT], highlight=hl, key="lines")
 
 
 def signoff_block(lang: str) -> Block:

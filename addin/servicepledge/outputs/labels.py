@@ -34,7 +34,7 @@ L: dict[str, tuple[str, str]] = {
     "pass": ("达标", "OK"), "fail": ("未达标", "Not met"), "na": ("无数据", "No data"),
     # statuses
     "Met": ("达标", "Met"), "Breached": ("超时", "Breached"), "Pending": ("未完成", "Pending"),
-    "unnotified": ("未收到通知", "No notice"), "open": ("整改中", "Open"), "overdue": ("已逾期", "Overdue"),
+    "unnotified": ("未发书面通知", "No written notice sent"), "open": ("整改中", "Open"), "overdue": ("已逾期", "Overdue"),
     "remedied": ("已按期整改", "Remedied"), "remedied_late": ("逾期整改", "Remedied late"),
     "minor": ("轻微违约", "Minor"), "major": ("重大违约", "Major"),
     "ticket": ("服务工单", "Ticket"), "complaint": ("客户投诉", "Complaint"),
@@ -196,7 +196,7 @@ L: dict[str, tuple[str, str]] = {
     "title.comparison": ("与上期、上年同期比较", "Compared with the previous period and a year earlier"),
     "cmp.current": ("本期 {p}", "This period {p}"),
     "cmp.previous": ("上期 {p}", "Previous {p}"),
-    "cmp.year_earlier": ("上年同期 {p}", "A year earlier {p}"),
+    "cmp.year_earlier": ("上年同期 {p}", "Year earlier {p}"),
     "cmp.change": ("变化", "Change"),
     "cmp.note": ("说明", "Note"),
     "cmp.pp": ("{v}百分点", "{v} pp"),

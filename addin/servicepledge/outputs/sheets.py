@@ -37,6 +37,8 @@ class Block:
     keep_together: bool = False         # printed on one page: a page break goes before it rather than through it
     highlight: list | None = None       # per row: a fill (PALETTE key, e.g. "late_light") for the whole row, or None
     # style "signoff": header = (role, name, date); each row a role with blank, tall cells to sign and date
+    print_parts: list | None = None     # a wide list printed in parts: column indices starting a new page
+                                        # across (the first column repeats on each), at a readable scale
 
 
 @dataclass
@@ -121,9 +123,12 @@ def dashboard(r: Report) -> SheetModel:
         why=fd.get("unapproved_unavailable"))
     br = d["breaches"]
     add(t("overdue", lang), br["overdue"], 0, br["overdue"] == 0, INT, "<=")
+    # the money a manager is asked about first (issue 13): information, no target
+    add(t("fee_reduction_total", lang), br["fee_reduction_total"], None, None, MONEY)
+    add(t("compensation_total", lang), br["compensation_total"], None, None, MONEY)
     headline = Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
                      style="cards", row_ops=ops,
-                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 3)])
+                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 5)])
     small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
     wide = Block(None, [], [], style="charts", charts=["compliance"], page_break=True)
 
@@ -234,6 +239,9 @@ def terms_lines(r: Report) -> list[str]:
 
 def breaches(r: Report, mask: bool) -> SheetModel:
     lang = r.lang
+    # readable on A4 (issue 13): printed in two parts, the reference repeated on each — what happened (source,
+    # reasons, when, customer, severity), then the notice, remedy, status, money and merged records. The
+    # column order is SP_BREACHES' too, so it stays as it was.
     cols = ["ref_id", "source", "reasons", "opened_at", "customer", "severity", "notice_id", "notice_date",
             "deadline", "remedied_on", "status", "service_fee", "direct_loss", "fee_reduction", "compensation",
             "due_from_source", "related_ids"]
@@ -261,7 +269,8 @@ def breaches(r: Report, mask: bool) -> SheetModel:
             row.append(_v(v))
         rows.append(row)
     return SheetModel("breaches", t("sheet.breaches", lang), t("title.breaches", lang), _subtitle(r),
-                      [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"))])
+                      [Block(None, [t(c, lang) for c in cols], rows, fmts, status_col=cols.index("status"),
+                             print_parts=[cols.index("notice_id"), cols.index("service_fee")])])
 
 
 def fund(r: Report, mask: bool = True) -> SheetModel:

@@ -69,6 +69,56 @@ def display_width(v, fmt=None) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in max(s.split("\n"), key=len))
 
 
+HEADER_ONE_LINE = 16   # a header up to this display width gets a column wide enough to keep it on one line
+_OPEN, _AFTER = "(（[【", " /、，,;；:：-"
+# words a Chinese header may end with: a sensible place to start the second line (服务费减免|合计)
+_CJK_TAIL = ("合计", "剔除", "金额", "笔数", "人数", "日期", "时间", "期限", "编号", "记录", "比例", "用时", "达标率", "通知",
+             "损失", "整改", "减免")
+
+
+def _dw(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _breakable(s: str, i: int) -> int:
+    """How good a line break before s[i] is: 2 at a bracket, a space, a separator or a known word end,
+    1 between two Chinese characters, 0 never (inside a word or number, before closing punctuation)."""
+    a, b = s[i - 1], s[i]
+    if b in _OPEN or a in _AFTER or any(s.startswith(w, i) and i + len(w) == len(s) for w in _CJK_TAIL):
+        return 2
+    if b in ")）]】、，,.。:：;；%" or a in _OPEN:
+        return 0
+    wide = lambda ch: unicodedata.east_asian_width(ch) in "WF"   # noqa: E731
+    return 1 if wide(a) and wide(b) else 0
+
+
+def header_lines(h: str) -> str:
+    """A header too long for one line, on two lines broken at a sensible place: before a bracket
+    (中位用时 / (小时)), after a space or separator, before the word it ends with (服务费减免 / 合计);
+    two Chinese characters are the last resort, never inside a Latin word or a number."""
+    h = str(h)
+    if "\n" in h or len(h) < 2:
+        return h
+    best = None
+    for i in range(1, len(h)):
+        q = _breakable(h, i)
+        if q:
+            left, right = h[:i].rstrip(), h[i:].lstrip()
+            key = (-q, max(_dw(left), _dw(right)))
+            if left and right and (best is None or key < best[0]):
+                best = (key, left + "\n" + right)
+    return h if best is None else best[1]
+
+
+def header_need(h) -> int:
+    """Column width a header needs: its own width on one line, or its longer half on two lines."""
+    h = "" if h is None else str(h)
+    one = _dw(h)
+    if one <= HEADER_ONE_LINE:
+        return one + 2
+    return max(_dw(x) for x in header_lines(h).split("\n")) + 2
+
+
 def set_text_or_value(cell, v) -> None:
     """Strings go in as text even when they start with = + - @ (no formula injection)."""
     cell.value = v
@@ -111,12 +161,12 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
     if cached is not None:
         c._style = copy(cached)
         return
-    numfmt, wrap, paint, row_fill = key
+    numfmt, wrap, paint, row_fill, top = key
     c.border = BORDER
     if numfmt:
         c.number_format = numfmt
-    if wrap:
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    if wrap or top:
+        c.alignment = Alignment(wrap_text=wrap, vertical="top")
     if row_fill:                # Block.highlight: the whole row filled (e.g. unapproved entries)
         c.fill = PatternFill("solid", fgColor=_hex(row_fill))
     if paint:
@@ -125,7 +175,7 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
 
 
 def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
-                narrow: bool = False) -> int:
+                narrow: bool = False, heads: list | None = None) -> int:
     """Write one table block from row `top`; return (next free row, header row). `narrow`: a block with fewer
     columns than the sheet's widest table, whose long last-column text may overflow to the right."""
     r = top
@@ -140,9 +190,9 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         set_text_or_value(c, h)
         c.fill, c.font, c.border = HEADER_FILL, HEADER_FONT, BORDER
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        widths[j] = max(widths.get(j, 0), min(display_width(h), 14)) if not fixed else widths.get(j, 8)
-        if wraps is not None:
-            wraps.append((r, j, display_width(h)))
+        widths[j] = max(widths.get(j, 0), header_need(h)) if not fixed else widths.get(j, 8)
+        if heads is not None:
+            heads.append((r, j))
     words = _words()
     last = len(b.header)
     styles: dict = {}
@@ -151,6 +201,8 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         r += 1
         _cjk_height(ws, r, row)
         row_fill = b.highlight[i] if b.highlight and i < len(b.highlight) else None
+        # a row made taller by a wrapped cell reads across from its first line: all its cells top-aligned
+        top = any(isinstance(v, str) and display_width(v) + 2 > TEXT_CAP for v in row[:last - 1 if narrow else last])
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
@@ -170,7 +222,7 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
             if b.status_col is not None and j - 1 == b.status_col:
                 key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
                 paint = STATUS_STYLE[key] if key else paint
-            _style_cell(c, styles, (numfmt, wrap, paint, row_fill))
+            _style_cell(c, styles, (numfmt, wrap, paint, row_fill, top))
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2, header_row
@@ -307,7 +359,7 @@ def write_sheet(ws, m: SheetModel) -> None:
     r += 1
     fixed = any(b.style == "cards" for b in m.blocks)
     widths: dict = {j: w for j, w in enumerate(DASH_WIDTHS, 1)} if fixed else {}
-    tables, wraps, kept = [], [], []
+    tables, wraps, kept, heads = [], [], [], []
     widest = max((len(b.header) for b in m.blocks if b.style == "table"), default=0)
     for b in m.blocks:
         if b.page_break and r > 1:
@@ -318,7 +370,8 @@ def write_sheet(ws, m: SheetModel) -> None:
         elif b.style == "charts":
             r = write_charts(ws, r, b, widths)
         else:
-            r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest)
+            r, header_row = write_block(ws, r, b, widths, fixed, wraps, narrow=len(b.header) < widest,
+                                        heads=heads)
             if b.style == "signoff":    # room to sign and date by hand
                 for k in range(len(b.rows)):
                     ws.row_dimensions[header_row + 1 + k].height = SIGN_ROW_PT
@@ -337,6 +390,13 @@ def write_sheet(ws, m: SheetModel) -> None:
     final = {j: (w if fixed else max(8, w + 1)) for j, w in widths.items()}
     for j, w in final.items():
         ws.column_dimensions[get_column_letter(j)].width = w
+    for row, j in heads:        # a header wider than its column: two lines broken where a reader expects
+        c = ws.cell(row, j)
+        if c.value is not None and _dw(str(c.value)) + 1 > final.get(j, 8):
+            set_text_or_value(c, header_lines(c.value))
+        lines = sum(math.ceil(_dw(x) / max(final.get(j, 8) - 1, 1)) or 1 for x in str(c.value or "").split("\n"))
+        if lines > 1:
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, CJK_ROW_PT * lines)
     for row, j, w in wraps:     # LibreOffice and Excel do not grow rows for wrapped text on open
         lines = math.ceil(w / max(final.get(j, 8) - 1, 1))
         if lines > 1:
@@ -347,6 +407,9 @@ def write_sheet(ws, m: SheetModel) -> None:
     if kept and not one_page and not fixed:
         _keep_together(ws, final, r - 2, kept, longest)
     page_setup(ws, m, one_page)
+    parted = next(((b, h) for b, h in tables if b.print_parts), None)
+    if parted is not None:
+        print_in_parts(ws, parted[0].print_parts, final, parted[1], parted[1] + len(parted[0].rows))
 
 
 def _page_starts(ws, widths: dict, last_row: int, slack: float = 1.0, default_pt: float = 15) -> list[int]:
@@ -398,6 +461,31 @@ def _fits_one_page(ws, widths: dict, last_row: int) -> bool:
     scale = min(1.0, PAGE_W_PX / max(sum(col_px(w) for w in widths.values()), 1))
     height = sum((ws.row_dimensions[i].height or 15) / 0.75 for i in range(1, last_row + 1))
     return height * scale <= PAGE_H_PX * 1.35 and not ws.row_breaks.brk
+
+
+MIN_PRINT_SCALE = 80     # percent: a list printed in parts is never shrunk below this (11 pt → ≥ 8.8 pt)
+
+
+def print_in_parts(ws, starts: list, widths: dict, header_row: int, last_row: int) -> None:
+    """Print a wide list in parts across, so its text stays readable on A4 instead of 16 columns squeezed
+    onto one page width: one print range per part (the first with the title, the next ones from the
+    header row), the first column (the reference) repeated on every page, at one scale that fits the
+    widest part (never under MIN_PRINT_SCALE)."""
+    ncols = max(widths) if widths else 1
+    bounds = [0, *starts, ncols]
+    key = col_px(widths.get(1, 8))
+    parts = [sum(col_px(widths.get(j + 1, 8)) for j in range(a, b)) + (key if a else 0)
+             for a, b in zip(bounds, bounds[1:])]
+    L = get_column_letter
+    ws.print_area = [f"A1:{L(bounds[1])}{last_row}"] + [f"{L(a + 1)}{header_row}:{L(b)}{last_row}"
+                                                         for a, b in zip(bounds[1:-1], bounds[2:])]
+    ws.print_title_cols = "A:A"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    # 6 % margin: LibreOffice lays the columns out a little wider than col_px (the English register at the
+    # exact fit lost its last column to a third page); a part wider still spills its last columns onto
+    # another page with the reference repeated
+    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_W_PX * 100 / (max(parts) * 1.06))))
 
 
 def page_setup(ws, m: SheetModel, one_page: bool = False) -> None:
