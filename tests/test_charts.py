@@ -264,7 +264,7 @@ def test_every_sheet_is_print_ready(written):
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9   # A4
         if ws.title == t("sheet.breaches", r.lang):     # the wide register: two parts across, readable scale
             assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 80
-            assert ws.print_title_cols == "$A:$A" and len(ws.print_area.split(",")) == 2
+            assert ws.print_title_cols == "$A:$A" and len(ws.print_area.split(",")) == 3   # register parts
         else:
             assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.freeze_panes

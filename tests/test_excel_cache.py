@@ -182,7 +182,6 @@ def test_answers_of_the_small_functions_follow_their_cells(grids, monkeypatch):
         before[name] = uncached(monkeypatch, name, *a)
         assert call(F, name, *a) == before[name]
         assert call(F, name, *copy.deepcopy(a)) == before[name]           # a hit
-    hits = memo.stats["hits"]
     # one cell each, in the same list objects: a staff member leaves in the period, a complaint is accepted
     # a day later, an expense doubles
     left, hired = st[0].index("离职日期"), st[0].index("入职日期")

@@ -20,7 +20,7 @@ from excel_helpers import date_system  # noqa: F401 (pytest fixture)
 from excel_helpers import call, serial, server_mode
 
 server_mode()
-from servicepledge.outputs import xlsx  # noqa: E402
+from servicepledge.outputs import atomic  # noqa: E402
 from servicepledge.excel import functions as F  # noqa: E402
 
 BUSINESS = [["参数", "值"], ["time_basis", "business"], ["day_basis", "working"], ["holidays", "CN"]]
@@ -132,14 +132,14 @@ def test_figures_equal_cpython():
 
 
 def test_atomic_write_is_readable_whatever_the_umask(tmp_path, monkeypatch):
-    out = xlsx.write_atomic(tmp_path / "r.xlsx", lambda p: open(p, "wb").write(b"x"))
+    out = atomic.write_atomic(tmp_path / "r.xlsx", lambda p: open(p, "wb").write(b"x"))
     assert out.read_bytes() == b"x"
     assert os.stat(out).st_mode & 0o600 == 0o600               # owner can read and write it
     # Emscripten (Pyodide, xlwings Lite) reports umask 0o777: 0o666 & ~0o777 would be mode 000
     monkeypatch.setattr(os, "umask", lambda m: 0o777)
-    assert xlsx.new_file_mode() == 0o644
+    assert atomic.new_file_mode() == 0o644
     monkeypatch.setattr(os, "umask", lambda m: 0o027)
-    assert xlsx.new_file_mode() == 0o640                         # 0o666 & ~0o027
+    assert atomic.new_file_mode() == 0o640                         # 0o666 & ~0o027
 
 
 @pytest.mark.needs_subprocess

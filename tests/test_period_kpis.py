@@ -271,8 +271,10 @@ def test_chart_marks_the_period_months():
     r = rep("2026-Q3")
     assert charts.period_span([h["period"] for h in r.history["response"]], r) == (9, 11)   # Jul..Sep of 12
     fig = charts.figure("turnover", r)
-    (span,) = [p for ax in fig.axes for p in ax.patches if p.get_gid() == "period"]
-    x0, x1 = span.get_x(), span.get_x() + span.get_width()     # bars of July..September at x = 9, 10, 11
+    ((ax, span),) = [(ax, p) for ax in fig.axes for p in ax.patches if p.get_gid() == "period"]
+    # in data coordinates whichever patch axvspan makes (a Rectangle; a Polygon in Pyodide's matplotlib)
+    box = span.get_extents().transformed(ax.transData.inverted())
+    x0, x1 = round(box.x0, 6), round(box.x1, 6)     # bars of July..September at x = 9, 10, 11
     assert (x0, x1) == (8.5, 11.5)
     month = rep("2026-09")
     assert charts.period_span([h["period"] for h in month.history["response"]], month) == (11, 11)

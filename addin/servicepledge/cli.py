@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cli_text import say
+from .cli_text import TEXT, say
 
 EXIT_INPUT = 2
 
@@ -273,6 +273,20 @@ def _localize(p: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     return p
 
 
+def _outputs(cmd: argparse.ArgumentParser, h, own: str, json: bool = False) -> None:
+    """The options `report` and `disclosure` share (`own`: the prefix of a command's own help texts)."""
+    said = lambda key: h(own + key) if own and own + key in TEXT else h(key)  # noqa: E731
+    cmd.add_argument("--period", help=h("period"))
+    cmd.add_argument("--as-of", dest="as_of", help=h("as_of"))
+    if json:
+        cmd.add_argument("--json", action="store_true", help=h("json"))
+    cmd.add_argument("-o", "--output", help=said("output"))
+    cmd.add_argument("--lang", choices=["zh", "en"], help=h("lang"))
+    cmd.add_argument("--force", action="store_true", help=h("force"))
+    cmd.add_argument("--no-mask", dest="no_mask", action="store_true", help=said("no_mask"))
+    cmd.add_argument("--pdf", action="store_true", help=said("pdf"))
+
+
 def parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser, every help text in `lang` (default: the language the user reads)."""
     if lang is None:
@@ -288,24 +302,11 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("--table", help=h("table"))
     r.add_argument("--map", metavar="FILE.toml", help=h("map"))
     r.add_argument("--preset", help=h("preset"))
-    r.add_argument("--period", help=h("period"))
-    r.add_argument("--as-of", dest="as_of", help=h("as_of"))
-    r.add_argument("--json", action="store_true", help=h("json"))
-    r.add_argument("-o", "--output", help=h("output"))
-    r.add_argument("--lang", choices=["zh", "en"], help=h("lang"))
-    r.add_argument("--force", action="store_true", help=h("force"))
-    r.add_argument("--no-mask", dest="no_mask", action="store_true", help=h("no_mask"))
-    r.add_argument("--pdf", action="store_true", help=h("pdf"))
+    _outputs(r, h, "", json=True)
     r.set_defaults(fn=cmd_report)
     d = _localize(sub.add_parser("disclosure", help=h("disclosure"), description=h("disclosure"), **kw), lang)
     d.add_argument("file", nargs="?", help=h("d_file"))
-    d.add_argument("--period", help=h("period"))
-    d.add_argument("--as-of", dest="as_of", help=h("as_of"))
-    d.add_argument("-o", "--output", help=h("d_output"))
-    d.add_argument("--lang", choices=["zh", "en"], help=h("lang"))
-    d.add_argument("--force", action="store_true", help=h("force"))
-    d.add_argument("--no-mask", dest="no_mask", action="store_true", help=h("d_no_mask"))
-    d.add_argument("--pdf", action="store_true", help=h("d_pdf"))
+    _outputs(d, h, "d_")
     d.set_defaults(fn=cmd_disclosure)
     t = _localize(sub.add_parser("template", help=h("template"), description=h("template"), **kw), lang)
     t.add_argument("-o", "--output", default="servicepledge-template.xlsx", help=h("t_output"))

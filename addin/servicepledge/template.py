@@ -36,7 +36,8 @@ from .inputs.schema import TABLES, Table
 from .inputs.tables import InputError, match_headers
 from .template_text import INSTRUCTIONS, LISTS, PROMPTS, TERMS_HEAD
 from .core.terms import DEFAULTS, EXPLAIN, PRIORITIES, parse_terms
-from .outputs.xlsx import FONT_NAME, write_file
+from .outputs.atomic import write_file
+from .outputs.xlsx import FONT_NAME
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")

@@ -151,18 +151,23 @@ def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
 def _iso_first(t: pd.Series) -> pd.Series:
     """The cells of `t` that parse as written with the ISO formats (the rewriting below leaves such text
     unchanged, so the result is the same); NaT elsewhere."""
+    return _by_formats(t)[0]
+
+
+def _by_formats(t: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the cells of `t` parsed by the first of _DATE_FORMATS that reads them, NaT elsewhere; which are left)."""
     out = pd.Series(pd.NaT, index=t.index, dtype=DT)
     left = pd.Series(True, index=t.index)
     for fmt in _DATE_FORMATS:
+        if not left.any():
+            break
         got = pd.to_datetime(t[left], format=fmt, errors="coerce")
         ok = got.notna()
         if ok.any():
             idx = ok[ok].index
             out[idx] = got[ok].astype(DT)
             left[idx] = False
-        if not left.any():
-            break
-    return out
+    return out, left
 
 
 def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
@@ -172,17 +177,7 @@ def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
              .str.replace(r"^(\d{4}-\d{1,2})\.(\d{1,2})", r"\1-\2", regex=True)    # only, so 14:30:01.5 keeps its
              .str.replace("：", ":", regex=False)                                   # fractional seconds
              .str.replace(r"\s+", " ", regex=True).str.strip())
-    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
-    left = pd.Series(True, index=t.index)
-    for fmt in _DATE_FORMATS:
-        if not left.any():
-            break
-        got = pd.to_datetime(norm[left], format=fmt, errors="coerce")
-        ok = got.notna()
-        if ok.any():
-            idx = ok[ok].index
-            out[idx] = got[ok].astype(DT)
-            left[idx] = False
+    out, left = _by_formats(norm)
     # numbers typed as text ("46000.5") are serials
     if left.any():
         nums = pd.to_numeric(t[left], errors="coerce")

@@ -23,7 +23,7 @@ from pathlib import Path
 from . import mapping as M
 from . import tables as T
 from .csvfile import CsvTable, read_csv
-from .schema import TABLES, header_key, table_for_name
+from .schema import TABLES, table_for_name
 
 # short Chinese file names users give to one table's CSV
 SHORT_NAMES = {"工单": "Tickets", "投诉": "Complaints", "人员": "Staff", "员工": "Staff", "台账": "FundLedger",

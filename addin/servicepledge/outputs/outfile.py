@@ -18,7 +18,7 @@ Every output (report, PDF, template) is decided by `claim` before anything is cr
   not replaced behind their back; Windows refuses the same replacement);
 - a symbolic link is followed: the file it points to is what gets written.
 
-`write_file` (xlsx.py) writes through a temporary file beside the target; SIGTERM, SIGHUP or Ctrl-C
+`write_file` (atomic.py) writes through a temporary file beside the target; SIGTERM, SIGHUP or Ctrl-C
 during that write removes the temporary file and ends the command with one line (`Interrupted`).
 """
 from __future__ import annotations

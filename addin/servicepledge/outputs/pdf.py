@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .outfile import claim
 from ..inputs.tables import InputError
-from .xlsx import write_file
+from .atomic import write_file
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice can take ~30 s on a slow machine
 _CANDIDATES = (
