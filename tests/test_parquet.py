@@ -56,6 +56,10 @@ def test_a_folder_of_parquet_files_reports_as_the_workbook_does(folder):
     assert a.returncode == 0 and b.returncode == 0, b.stderr
     da, db = json.loads(a.stdout), json.loads(b.stdout)
     assert da["response"]["total"] > 0 and da["fund"]["categories"]
+    # the files read differ (one workbook; one Parquet file per table, each with its rows and SHA-256)
+    ia, ib = da.pop("inputs"), db.pop("inputs")
+    assert [i["format"] for i in ia] == ["xlsx"] and {i["format"] for i in ib} == {"parquet"}
+    assert {i["table"]: i["rows"] for i in ib}["Tickets"] == len(pd.read_parquet(folder / "Tickets.parquet"))
     assert db == da
 
 
@@ -99,7 +103,7 @@ def test_problems_are_one_line(tmp_path):
     assert r.returncode != 0 and "tickets.parquet: is not a Parquet file" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     pd.DataFrame({"编号": ["SR-1"], "受理时间": [pd.Timestamp("2026-10-01")]}).to_parquet(fake, index=False)
-    r = run("report", str(fake), "--json")
+    r = run("report", str(fake), "--json", "--lang", "en")
     assert r.returncode != 0 and "missing column 'ticket_id'" in r.stderr and "tickets.parquet" in r.stderr
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "data.parquet").write_bytes(fake.read_bytes())

@@ -61,7 +61,7 @@ def read_parquet(path, progress=None) -> Workbook:
         t = table_for_name(path.stem)
         files[t.name if t is not None else "Tickets"] = path
     issues = T.Issues()
-    loaded, found = {}, {}
+    loaded, found, inputs = {}, {}, []
     names = list(TABLES)
     for name in (progress(names, desc="reading") if progress else names):
         f = files.get(name)
@@ -71,8 +71,10 @@ def read_parquet(path, progress=None) -> Workbook:
         header, frame = _read_one(pq, f, name)
         loaded[name] = T.load(name, header, frame, first_row=1, source=f.name, issues=issues)
         found[name] = f"file {f.name}"
+        inputs.append({"file": f.name, "format": "parquet", "table": name, "rows": len(frame),
+                       "sha256": sha256_of(f)})
     sha = sha256_of(path) if path.is_file() else None
-    return Workbook(loaded, issues, str(path), sha, False, found)
+    return Workbook(loaded, issues, str(path), sha, False, found, inputs)
 
 
 def _read_one(pq, f: Path, name: str):
