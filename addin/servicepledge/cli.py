@@ -80,12 +80,10 @@ def sample_path() -> Path:
 
 
 def cmd_report(a) -> int:
-    from .core.language import choose
     from .outputs.outfile import claim, report_name
     from .outputs.output import report_target, to_json, write_report
     from .inputs.parquet import is_parquet, read_parquet   # a .parquet file or a folder of them (issue 12)
     from .inputs.sources import read_inputs                 # a workbook, CSV files or a folder of CSVs (issue 11)
-    from .report import compute, terms_from_tables
 
     paths = [Path(f) for f in a.file] if a.file else [sample_path()]
     path = paths[0]
@@ -99,16 +97,11 @@ def cmd_report(a) -> int:
             wb = _read(lambda p, progress: read_inputs(paths, table=a.table, map_file=a.map, preset=a.preset,
                                                        progress=progress), path, stages.each, lang)
             path = Path(wb.path or path)
-        terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
-        lang = a.ui_lang = choose(a.lang, terms)       # the Terms 'lang' now known: it follows --lang only
-        stages.step(say("computing", lang))
-        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
-                    date1904=wb.date1904,
-                    source={"path": str(path), "sha256": wb.sha256, "inputs": getattr(wb, "inputs", None) or []})
+        r = _computed(a, wb, path, stages, "computing")
         if a.json:
             _say(to_json(r.doc))
             return 0
-        stages.step(say("writing", lang))
+        stages.step(say("writing", r.lang))
         out = a.output or Path.cwd() / report_name(r.period)  # as typed: "dir/" is a folder
         # every target is decided before anything is created: the PDF's problems stop the workbook too
         out = report_target(r, out, force=a.force, input_path=path)
@@ -122,6 +115,18 @@ def cmd_report(a) -> int:
         pdf = export_pdf(written, pdf, lang=r.lang, force=a.force, inputs=[path])
         _say(say("pdf_written", r.lang, path=pdf))
     return 0
+
+
+def _computed(a, wb, path: Path, stages, step: str):
+    """The report of what was read, in the language the user reads: the Terms' `lang` is known only now, and
+    follows --lang only (report and disclosure alike)."""
+    from .core.language import choose
+    from .report import compute, terms_from_tables
+    terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
+    lang = a.ui_lang = choose(a.lang, terms)
+    stages.step(say(step, lang))
+    return compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
+                   date1904=wb.date1904, source={"path": str(path), "sha256": wb.sha256, "inputs": list(wb.inputs)})
 
 
 def _read(read_workbook, path: Path, progress, lang: str = "en"):
@@ -191,12 +196,10 @@ def _summary(r, written: Path) -> None:
 
 def cmd_disclosure(a) -> int:
     """The fund disclosure alone, print-ready (A4, fit to width, header rows repeated), and with --pdf its PDF."""
-    from .core.language import choose
     from .inputs.reader import read_workbook
     from .outputs import sheets, xlsx
     from .outputs.labels import t
-    from .outputs.outfile import claim, xlsx_target
-    from .report import compute, terms_from_tables
+    from .outputs.outfile import claim, period_stem, xlsx_target
 
     path = Path(a.file) if a.file else sample_path()
     lang = a.ui_lang
@@ -204,13 +207,9 @@ def cmd_disclosure(a) -> int:
     try:
         stages.step(say("reading", lang, name=path.name))
         wb = _read(read_workbook, path, stages.each, lang)
-        terms = terms_from_tables(wb.tables.get("Terms"), wb.tables.get("Holidays"))
-        lang = a.ui_lang = choose(a.lang, terms)
-        stages.step(say("d_computing", lang))
-        r = compute(wb.tables, wb.issues, period=a.period, as_of=a.as_of, lang=lang, terms=terms,
-                    date1904=wb.date1904, source={"path": str(path), "sha256": wb.sha256})
-        stages.step(say("d_writing", lang))
-        name = f"servicepledge-disclosure-{r.period.label.replace('..', '_')}.xlsx"
+        r = _computed(a, wb, path, stages, "d_computing")
+        stages.step(say("d_writing", r.lang))
+        name = f"servicepledge-disclosure-{period_stem(r.period)}.xlsx"
         out = xlsx_target(a.output or Path.cwd() / name, name, r.lang)
         out = claim(out, force=a.force, lang=r.lang, inputs=[path])
         pdf = claim(out.with_suffix(".pdf"), force=a.force, lang=r.lang, inputs=[path, out]) if a.pdf else None

@@ -100,10 +100,7 @@ class Period:
         """The calendar months the period touches, oldest first (a range may start or end inside a month)."""
         first, last = self.start, self.last_day
         n = (last.year - first.year) * 12 + last.month - first.month + 1
-        return Period.of_month(first.year, first.month).window_forward(n)
-
-    def window_forward(self, n: int) -> list["Period"]:
-        return [self._month_shift(i) for i in range(n)]
+        return [Period.of_month(first.year, first.month)._month_shift(i) for i in range(n)]
 
     def last_month(self) -> "Period":
         return Period.of_month(self.last_day.year, self.last_day.month)

@@ -337,11 +337,10 @@ def SP_TURNOVER(staff, period=None, terms=None):
     st = cells.table("Staff", staff, "staff", fp=st_fp)
     p, when = _period(period), _as_of(None)    # judged now; the answer depends on now only through clip:
     return _remembered("SP_TURNOVER", [st_fp, p_fp, t_fp, p.label, signature({"Staff": st}, when)],
-                       lambda: _turnover(staff, st_fp, p, when, tm))
+                       lambda: _turnover(st, p, when, tm))
 
 
-def _turnover(staff, st_fp, p, when, tm):
-    st = cells.table("Staff", staff, "staff", fp=st_fp)
+def _turnover(st, p, when, tm):
     r = _report(_tables(Staff=st), p, when, tm)
     if r.doc["turnover"]["unavailable"]:
         return cells.fail(_why(r.doc["turnover"]["unavailable"], "turnover", r.lang))

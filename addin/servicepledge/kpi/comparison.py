@@ -125,9 +125,11 @@ def compare(current: dict, tables: dict, rows: dict, period: Period, as_of, term
     for rates; `value` and `change` null when the other period has no data, `why` says why)."""
     cur = figures(current)
     earliest = _earliest(tables)
-    out = {}
+    out, done = {}, {}
     for key, other in (("previous", period.previous()), ("year_earlier", period.year_earlier())):
-        got = figures(sections_for(tables, rows, other, as_of, terms, lang, gaps))
+        if other not in done:      # a year's previous period is the year earlier: its register is built once
+            done[other] = figures(sections_for(tables, rows, other, as_of, terms, lang, gaps))
+        got = done[other]
         figs = {}
         for name, (unit, sources) in FIGURES.items():
             value, why = got[name]
