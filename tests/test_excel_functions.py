@@ -25,17 +25,17 @@ from servicepledge.outputs.labels import t  # noqa: E402
 
 SPEC = {"SP_HOURS": ["start", "end", "terms"],
         "SP_SLA_STATUS": ["start", "end", "target_hours", "as_of", "terms"],
-        "SP_COMPLIANCE": ["tickets", "period", "metric", "as_of", "terms", "contract", "contracts"],
-        "SP_COMPLAINTS": ["complaints", "period", "as_of", "terms", "contract", "contracts"],
+        "SP_COMPLIANCE": ["tickets", "period", "metric", "as_of", "terms", "contract", "contracts", "pauses"],
+        "SP_COMPLAINTS": ["complaints", "period", "as_of", "terms", "contract", "contracts", "pauses"],
         "SP_TURNOVER": ["staff", "period", "terms"],
         "SP_FUND": ["ledger", "budget", "period"],
-        "SP_BREACHES": ["tickets", "complaints", "notices", "period", "as_of", "terms", "contract", "contracts"],
+        "SP_BREACHES": ["tickets", "complaints", "notices", "period", "as_of", "terms", "contract", "contracts", "pauses"],
         "SP_KPIS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms",
-                    "contract", "contracts"],
+                    "contract", "contracts", "pauses"],
         "SP_WARNINGS": ["tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of", "terms",
-                        "max_rows"],
+                        "max_rows", "pauses"],
         "SP_CHART": ["kind", "tickets", "complaints", "staff", "ledger", "budget", "notices", "period", "as_of",
-                     "terms"]}
+                     "terms", "pauses"]}
 REQUIRED = {"SP_HOURS": 2, "SP_SLA_STATUS": 3, "SP_COMPLIANCE": 1, "SP_COMPLAINTS": 1, "SP_TURNOVER": 1,
             "SP_FUND": 2, "SP_BREACHES": 3, "SP_KPIS": 6, "SP_WARNINGS": 6, "SP_CHART": 1}
 

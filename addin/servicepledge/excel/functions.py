@@ -23,6 +23,7 @@ from ..kpi import sla
 from ..outputs.labels import t
 from ..core.period import parse_as_of, parse_period
 from ..report import compute
+from ..core.pauses import from_tables as pauses_at
 from ..inputs.schema import TABLES, header_key
 from ..inputs.tables import InputError, Issues, empty
 from ..core.terms import DEFAULT_TERMS
@@ -52,6 +53,8 @@ D_NOTICES = "The written breach notices (违约通知) with their header row, e.
 D_CONTRACT = ("Optional. One contract number (合同编号), e.g. \"HT-2026-01\": only that contract's figures, measured by "
               "its own terms. \"默认\" / \"default\" = the rows measured by the Terms sheet. Needs the contracts argument.")
 D_CONTRACTS = "Optional. The Contracts table (合同) with its header row, e.g. Contracts[#All]: each contract's own terms."
+D_PAUSES = ("Optional. The Pauses table (挂起记录) with its header row, e.g. Pauses[#All]: time a ticket or complaint "
+            "waited on the customer is not counted (for the targets the Terms key pause_metrics names).")
 
 _METRICS = {header_key(k): m for m in S.TICKET_METRICS
             for k in (m, m.replace("_", " "), t(m, "zh"), t(m, "en"))}
@@ -222,32 +225,43 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
 @arg("terms", "raw", doc=D_TERMS)
 @arg("contract", doc=D_CONTRACT)
 @arg("contracts", "raw", doc=D_CONTRACTS)
+@arg("pauses", "raw", doc=D_PAUSES)
 @guard
-def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, contract=None, contracts=None):
+def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, contract=None, contracts=None,
+                  pauses=None):
     """Share of the period's tickets handled within the promised time (Met / (Met + Breached)). Blank when no
     ticket is decided yet. Format the cell as %.
     With a contract: that contract's tickets, by its terms.
     """
-    tk_fp, p_fp, t_fp, c_fp, cs_fp = _fps(tickets, period, terms, contract, contracts)
+    tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = _fps(tickets, period, terms, contract, contracts, pauses)
     tm = cells.terms(terms, fp=t_fp)
     m = cells.scalar(metric, "metric")
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
         raise InputError(f"metric '{m}' is not known; use response or initial_solution")
     when = _as_of(as_of)
-    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, name, when],
-                       lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts))
+    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, name, when],
+                       lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts,
+                                           (pauses, ps_fp)))
 
 
-def _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts):
+def _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts, pauses=(None, None)):
     tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets", fp=tk_fp)}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
     tabs, tm, only = _contract_scope(_tables(Tickets=tk), tm, p, contract, contracts)
-    rows = S.metric_rows(tabs, name, when, tm)
+    rows = S.metric_rows(tabs, name, when, tm, _pause_set(tabs, *pauses, when))
     x = rows.summary(p, tm["lang"], only=only(rows))
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
     return cells.cell(x["compliance"])
+
+
+def _pause_set(tables: dict, pauses, fp, when):
+    """The pauses argument (Pauses[#All]) merged per record at as_of (core/pauses); None when it is empty.
+    Ids are matched against the tickets/complaints of `tables` (the ones this function was given)."""
+    if pauses is None:
+        return None
+    return pauses_at({**tables, "Pauses": cells.table("Pauses", pauses, "pauses", fp=fp)}, when)
 
 
 def _contract_filter(contract, ids: list):
@@ -294,28 +308,31 @@ def _why(reason: str, figure: str, lang: str) -> str:
 @arg("terms", "raw", doc=D_TERMS)
 @arg("contract", doc=D_CONTRACT)
 @arg("contracts", "raw", doc=D_CONTRACTS)
+@arg("pauses", "raw", doc=D_PAUSES)
 @guard
-def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None, contracts=None):
+def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None, contracts=None, pauses=None):
     """Complaint handling in the period: accepted, progress fed back and final answer, each with total, met,
     breached, pending and compliance (a table with a header row).
     With a contract: its complaints, by its terms.
     """
-    cp_fp, p_fp, t_fp, c_fp, cs_fp = _fps(complaints, period, terms, contract, contracts)
+    cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = _fps(complaints, period, terms, contract, contracts, pauses)
     tm = cells.terms(terms, fp=t_fp)
     when = _as_of(as_of)
-    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, c_fp, cs_fp, when],
-                       lambda: _complaints(complaints, cp_fp, period, when, tm, contract, contracts))
+    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, when],
+                       lambda: _complaints(complaints, cp_fp, period, when, tm, contract, contracts,
+                                           (pauses, ps_fp)))
 
 
-def _complaints(complaints, cp_fp, period, when, tm, contract, contracts):
+def _complaints(complaints, cp_fp, period, when, tm, contract, contracts, pauses=(None, None)):
     lang = tm["lang"]
     cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints", fp=cp_fp)}, when).tables["Complaints"]
     p = _period(period, cp.df["received_at"])
     tabs, tm, only = _contract_scope(_tables(Complaints=cp), tm, p, contract, contracts)
     keys = COMPLAINT_KEYS
     rows = []
+    ps = _pause_set(tabs, *pauses, when)
     for m in S.COMPLAINT_METRICS:
-        mr = S.metric_rows(tabs, m, when, tm)
+        mr = S.metric_rows(tabs, m, when, tm, ps)
         x = mr.summary(p, lang, only=only(mr))
         if x["unavailable"]:
             x["compliance"] = cells.fail(_why(x["unavailable"], m, lang))
@@ -381,14 +398,16 @@ def _fund(lg, bd, p, when):
 @arg("terms", "raw", doc=D_TERMS)
 @arg("contract", doc=D_CONTRACT)
 @arg("contracts", "raw", doc=D_CONTRACTS)
+@arg("pauses", "raw", doc=D_PAUSES)
 @ret(date_format="yyyy-mm-dd")
 @guard
-def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None, contract=None, contracts=None):
+def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=None, contract=None, contracts=None,
+                pauses=None):
     """The breach register of the period: every late or below-standard ticket or complaint and every written
     notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
     With a contract: that contract's items only.
     """
-    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms, contracts)
+    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms, contracts, pauses)
     r = _narrowed(r, contract)
     return _block(sheets.breaches(r, mask=True).blocks[0])
 
@@ -403,26 +422,28 @@ def _narrowed(r, contract):
 @report_args
 @arg("contract", doc=D_CONTRACT)
 @arg("contracts", "raw", doc=D_CONTRACTS)
+@arg("pauses", "raw", doc=D_PAUSES)
 @guard
 def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
-            contract=None, contracts=None):
+            contract=None, contracts=None, pauses=None):
     """The headline figures of the period (the report's dashboard): each figure with its actual value, its
     target and the verdict OK / Not met. Rates are fractions: format them as %.
     With a contract: its service figures by its own terms (staff turnover and the fund stay the provider's).
     """
     r = _narrowed(_full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
-                               contracts), contract)
+                               contracts, pauses), contract)
     return _block(sheets.dashboard(r).blocks[0])
 
 
-def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, contracts=None):
+def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, contracts=None,
+                 pauses=None):
     """The whole month's report from the six tables (any of them may be left empty).
 
     Computed once per (tables' content, period, as_of, terms, date system) and shared by SP_KPIS,
     SP_BREACHES, SP_WARNINGS and SP_CHART (excel.memo); each table is typed once per content."""
     on = memo.budget() > 0
     args = {"tickets": tickets, "complaints": complaints, "staff": staff, "ledger": ledger, "budget": budget,
-            "notices": notices, **({"contracts": contracts} if contracts is not None else {})}
+            "notices": notices, **({"contracts": contracts} if contracts is not None else {}), "pauses": pauses}
     fps = {k: memo.fingerprint(v) if on else None for k, v in args.items()}
     t_fp = memo.fingerprint(terms) if on else None
     tm = cells.terms(terms, fp=t_fp)
@@ -440,8 +461,9 @@ def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as
         return r
     issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
     names = {"tickets": "Tickets", "complaints": "Complaints", "staff": "Staff", "ledger": "FundLedger",
-             "budget": "FundBudget", "notices": "Notices", "contracts": "Contracts"}
-    given = {names[k]: cells.table(names[k], v, k, issues, fp=fps[k]) for k, v in args.items()}
+             "budget": "FundBudget", "notices": "Notices", "contracts": "Contracts", "pauses": "Pauses"}
+    given = {names[k]: cells.table(names[k], v, k, issues, fp=fps[k]) for k, v in args.items()
+             if k != "pauses" or v is not None}
     tk = given["Tickets"]
     when = _as_of(as_of) if when is None else when
     p = _period(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
@@ -461,14 +483,15 @@ def _register_key(key):
 @report_args
 @arg("max_rows", doc="Optional. At most this many rows under the header (the last one says how many more). "
                      "Empty = all.")
+@arg("pauses", "raw", doc=D_PAUSES)
 @guard
 def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None, as_of=None, terms=None,
-                max_rows=None):
+                max_rows=None, pauses=None):
     """What to know before trusting the period's figures (注意事项): headers that match no column, figures that
     cannot be computed, rows outside the Tables, an empty month, events after as_of, and how many data issues
     there are. One column with a header row; "None" when there is nothing to say.
     """
-    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
     lang = r.lang
     lines = [w["message"] for w in r.doc["warnings"]]
     if r.doc["data_issues"]:
@@ -497,9 +520,10 @@ def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None
 @arg("period", doc=D_PERIOD)
 @arg("as_of", doc=D_AS_OF)
 @arg("terms", "raw", doc=D_TERMS)
+@arg("pauses", "raw", doc=D_PAUSES)
 @guard
 def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budget=None, notices=None,
-             period=None, as_of=None, terms=None):
+             period=None, as_of=None, terms=None, pauses=None):
     """One of the report's four charts as a picture in the cell (xlwings Lite and Server): compliance per
     metric over 12 months, staff turnover against the threshold, fund budget vs spent, breaches by status.
     """
@@ -507,5 +531,5 @@ def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budge
         return cells.fail("SP_CHART shows pictures in xlwings Lite and xlwings Server. In classic xlwings the "
                           "report button places the same charts as pictures (pictures.add, update=True).")
     from ..outputs import charts
-    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms)
+    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
     return charts.figure(cells.scalar(kind, "kind") or "", r)

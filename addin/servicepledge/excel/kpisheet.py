@@ -62,21 +62,25 @@ def _x(key, lang):
     return TEXT[key][0 if lang == "zh" else 1]
 
 
-def formulas(prefix: str = "") -> dict[str, str]:
-    """The live formulas (without the leading '='), keyed by what they show."""
+def formulas(prefix: str = "", pauses: bool = True) -> dict[str, str]:
+    """The live formulas (without the leading '='), keyed by what they show. `pauses`: the workbook has an
+    Excel Table named Pauses (the template has): the functions whose clocks pauses stop are given Pauses[#All]
+    (as the last argument, after the empty contract arguments), as the report button and the command line use it."""
     p = prefix
     P, A = "SP_Period", "SP_AsOf"
+    X = ",,,Pauses[#All]" if pauses else ""       # (contract, contracts left empty)
+    W = ",Pauses[#All]" if pauses else ""
     return {
-        "resp": f'{p}SP_COMPLIANCE(Tickets[#All],{P},"response",{A},{T})',
-        "sol": f'{p}SP_COMPLIANCE(Tickets[#All],{P},"initial_solution",{A},{T})',
+        "resp": f'{p}SP_COMPLIANCE(Tickets[#All],{P},"response",{A},{T}{X})',
+        "sol": f'{p}SP_COMPLIANCE(Tickets[#All],{P},"initial_solution",{A},{T}{X})',
         "kpis": f"{p}SP_KPIS(Tickets[#All],Complaints[#All],Staff[#All],FundLedger[#All],FundBudget[#All],"
-                f"Notices[#All],{P},{A},{T})",
-        "complaints": f"{p}SP_COMPLAINTS(Complaints[#All],{P},{A},{T})",
+                f"Notices[#All],{P},{A},{T}{X})",
+        "complaints": f"{p}SP_COMPLAINTS(Complaints[#All],{P},{A},{T}{X})",
         "turnover": f"{p}SP_TURNOVER(Staff[#All],{P},{T})",
         "fund": f"{p}SP_FUND(FundLedger[#All],FundBudget[#All],{P})",
-        "breaches": f"{p}SP_BREACHES(Tickets[#All],Complaints[#All],Notices[#All],{P},{A},{T})",
+        "breaches": f"{p}SP_BREACHES(Tickets[#All],Complaints[#All],Notices[#All],{P},{A},{T}{X})",
         "warnings": f"{p}SP_WARNINGS(Tickets[#All],Complaints[#All],Staff[#All],FundLedger[#All],FundBudget[#All],"
-                    f"Notices[#All],{P},{A},{T},{WARNING_ROWS})",
+                    f"Notices[#All],{P},{A},{T},{WARNING_ROWS}{W})",
     }
 
 
@@ -118,9 +122,9 @@ def _row_fmt_cells(row0: int, col: int, cols: int, row_formats: list) -> list[Ce
     return out
 
 
-def layout(lang: str = "zh", prefix: str = "") -> list[Cell]:
-    """Every cell of the KPI sheet (formats of the spill areas as kind 'format')."""
-    f = formulas(prefix)
+def layout(lang: str = "zh", prefix: str = "", pauses: bool = True) -> list[Cell]:
+    """Every cell of the KPI sheet (formats of the spill areas as kind 'format'); `pauses` as for formulas."""
+    f = formulas(prefix, pauses)
     F = _formats()
     head, staff, fund, register = _models(lang)
     cells = [

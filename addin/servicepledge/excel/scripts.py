@@ -114,7 +114,8 @@ def refresh_kpis_in(book, lang=None, prefix: str | None = None) -> str:
         sheet.names.add(kpisheet.MARK, f"='{sheet.name}'!$A$1")
     if prefix is None:
         prefix = os.environ.get("SERVICEPLEDGE_FUNCTION_PREFIX", "")
-    for c in kpisheet.layout(lang, prefix):
+    pauses = any(t.name == "Pauses" for sh in book.sheets for t in sh.tables)   # else Pauses[#All] is #REF!
+    for c in kpisheet.layout(lang, prefix, pauses):
         rng = sheet.range((c.row, c.col))
         if c.kind == "formula":
             rng.formula2 = c.value
