@@ -66,8 +66,9 @@ def test_undecodable_bytes_name_the_file_and_line(tmp_path):
     p.write_bytes(good + b"T3,\xff\xfe\xff bad\n")      # 0xFF is valid in neither UTF-8 nor GB18030
     with pytest.raises(InputError) as e:
         csvfile.read_csv(p)
-    assert str(e.value).startswith("Tickets.csv: line 4 holds bytes that are neither UTF-8 nor GBK/GB18030")
-    assert "as UTF-8 up to there" in str(e.value)
+    assert e.value.en.startswith("Tickets.csv: line 4 holds bytes that are neither UTF-8 nor GBK/GB18030")
+    assert "as UTF-8 up to there" in e.value.en
+    assert e.value.zh.startswith("Tickets.csv：第 4 行有既不是 UTF-8 也不是 GBK/GB18030 的字节")
 
 
 # ----------------------------------------------------------------------------------------- delimiters
@@ -103,7 +104,8 @@ def test_empty_file_xlsx_in_disguise_old_xls_and_binary_are_one_line_each(tmp_pa
         before = (tmp_path / name).read_bytes()
         with pytest.raises(InputError) as e:
             csvfile.read_csv(tmp_path / name)
-        assert str(e.value).startswith(start), str(e.value)
+        assert e.value.en.startswith(start), e.value.en
+        assert e.value.zh.startswith(name + "："), e.value.zh     # a Chinese line too (--lang zh)
         assert "\n" not in str(e.value)
         assert (tmp_path / name).read_bytes() == before           # never modified
 
@@ -205,9 +207,12 @@ def test_cli_bad_csv_is_one_line_exit_2(tmp_path):
     from helpers import cli
     p = tmp_path / "工单.csv"
     p.write_bytes(b"")
-    run = cli("report", str(p), "--json")
+    run = cli("report", str(p), "--json", "--lang", "en")
     assert run.returncode == 2
     assert run.stderr.strip() == "servicepledge: 工单.csv: the file is empty (0 bytes); export it again"
+    run = cli("report", str(p), "--json", "--lang", "zh")
+    assert run.returncode == 2
+    assert run.stderr.strip() == "servicepledge: 工单.csv：文件是空的（0 字节）；请重新导出"
 
 
 def test_iso_text_dates_fast_path_reads_what_the_full_rewrite_reads():

@@ -186,8 +186,9 @@ def test_user_map_naming_a_column_the_file_lacks_names_both(tmp_path):
     m.write_text('[Tickets.columns]\nticket_id = "Ticket Number"\nopened_at = "Opened"\n', encoding="utf-8")
     with pytest.raises(InputError) as e:
         read_inputs([f], map_file=m, table="Tickets")
-    assert str(e.value) == ("map.toml: column 'Ticket Number' (mapped to Tickets ticket_id) is not in export.csv; "
-                            "the file's columns are: Ticket, Opened")
+    assert e.value.en == ("map.toml: column 'Ticket Number' (mapped to Tickets ticket_id) is not in export.csv; "
+                          "the file's columns are: Ticket, Opened")
+    assert e.value.zh == "map.toml：映射到 服务工单 ticket_id 的列“Ticket Number”不在 export.csv 中；该文件的列：Ticket, Opened"
 
 
 def test_mapping_errors_are_one_line_naming_the_mapping(tmp_path):
@@ -203,9 +204,13 @@ def test_mapping_errors_are_one_line_naming_the_mapping(tmp_path):
         p.write_text(text, encoding="utf-8")
         with pytest.raises(InputError) as e:
             M.from_toml(p)
-        assert str(e.value).startswith(start), str(e.value)
+        assert e.value.en.startswith(start), e.value.en
+        assert e.value.zh.startswith("map.toml："), e.value.zh        # and a Chinese line (--lang zh)
     with pytest.raises(InputError, match=r"there is no preset 'remedy'; use one of servicenow, jira, zendesk, freshdesk"):
         presets.load("remedy")
+    with pytest.raises(InputError) as e:
+        presets.load("remedy")
+    assert e.value.zh.startswith("没有名为“remedy”的预设；请使用 servicenow、jira、zendesk、freshdesk 之一")
 
 
 # ------------------------------------------------------------------------------------- Mapping table
@@ -248,8 +253,10 @@ def test_mapping_csv_in_a_folder_and_a_missing_source_column(tmp_path):
     assert any(i["table"] == "Mapping" and i["file"] == "Mapping.csv" for i in wb.inputs)
     _csv(f / "Mapping.csv", [["table", "source column", "canonical column"], ["Tickets", "编号", "ticket_id"]],
          "utf-8")
-    with pytest.raises(InputError, match=r"^Mapping.csv: column '编号' \(mapped to Tickets ticket_id\) is not in 工单.csv"):
+    with pytest.raises(InputError) as e:
         read_inputs([f])
+    assert e.value.en.startswith("Mapping.csv: column '编号' (mapped to Tickets ticket_id) is not in 工单.csv")
+    assert e.value.zh.startswith("Mapping.csv：映射到 服务工单 ticket_id 的列“编号”不在 工单.csv 中")
 
 
 def test_value_maps_are_generic_the_status_hook():

@@ -95,7 +95,7 @@ def cmd_report(a) -> int:
             wb = _read(read_parquet, path, stages.each, lang)
         else:
             wb = _read(lambda p, progress: read_inputs(paths, table=a.table, map_file=a.map, preset=a.preset,
-                                                       progress=progress), path, stages.each, lang)
+                                                       progress=progress, encoding=a.encoding), path, stages.each, lang)
             path = Path(wb.path or path)
         r = _computed(a, wb, path, stages, "computing")
         if a.json:
@@ -301,6 +301,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("--table", help=h("table"))
     r.add_argument("--map", metavar="FILE.toml", help=h("map"))
     r.add_argument("--preset", help=h("preset"))
+    r.add_argument("--encoding", help=h("encoding"))
     _outputs(r, h, "", json=True)
     r.set_defaults(fn=cmd_report)
     d = _localize(sub.add_parser("disclosure", help=h("disclosure"), description=h("disclosure"), **kw), lang)

@@ -26,6 +26,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "map": ("导出文件的列名与取值映射（TOML）", "column and value mapping of an export (TOML)"),
     "preset": ("工单系统标准导出的映射：servicenow、jira、zendesk、freshdesk",
                "mapping of a ticketing system's standard export: servicenow, jira, zendesk, freshdesk"),
+    "encoding": ("CSV 文件的编码（默认自动识别 UTF-8 / GBK）：gbk、utf-8、cp1252（西欧 Windows）等",
+                 "the CSV files' text encoding (default: UTF-8 / GBK detected): gbk, utf-8, cp1252 (Western "
+                 "Windows), …"),
     "disclosure": ("单独写出专项基金公示表（可打印，供财务审核签字）",
                    "write the fund disclosure alone, print-ready for finance to sign"),
     "d_file": ("输入工作簿（.xlsx）；不填则使用自带的示例", "input workbook (.xlsx); default: the bundled sample"),

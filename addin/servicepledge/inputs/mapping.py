@@ -66,15 +66,16 @@ class Mapping:
         return next((t for t, tm in self.tables.items() if k in tm.files), None)
 
 
-def _table(name, origin: str) -> str:
+def _table(name, origin: str, origin_zh: str | None = None) -> str:
     t = table_for_name(str(name))
     if t is None:
-        raise InputError(f"{origin}: '{name}' is not an input table; use one of "
-                         f"{', '.join(f'{x.name}/{x.zh}' for x in TABLES.values())}")
+        known = ", ".join(f"{x.name}/{x.zh}" for x in TABLES.values())
+        raise InputError(f"{origin}: '{name}' is not an input table; use one of {known}",
+                         zh=f"{origin_zh or origin}：“{name}”不是输入表；请使用其中之一：{known}")
     return t.name
 
 
-def _canonical(table: str, name, origin: str) -> str:
+def _canonical(table: str, name, origin: str, origin_zh: str | None = None) -> str:
     """The canonical column `name` means (its English name or Chinese header), or InputError."""
     t = TABLES[table]
     k = header_key(name)
@@ -84,8 +85,10 @@ def _canonical(table: str, name, origin: str) -> str:
     from .headers import suggest
     near = suggest(t, str(name))
     hint = f" (did you mean {near.name}?)" if near is not None else ""
+    hint_zh = f"（是否指 {near.name}？）" if near is not None else ""
     raise InputError(f"{origin}: '{name}' is not a column of {t.name} ({t.zh}){hint}; the columns are "
-                     f"{', '.join(t.names)}")
+                     f"{', '.join(t.names)}",
+                     zh=f"{origin_zh or origin}：“{name}”不是{t.zh}（{t.name}）的列{hint_zh}；可用的列：{', '.join(t.names)}")
 
 
 def _add_values(tm: TableMap, column: str, pairs: dict) -> None:
@@ -101,30 +104,35 @@ def from_dict(doc: dict, origin: str, strict: bool = True) -> Mapping:
         if tname in ("name", "source", "description"):
             continue
         if not isinstance(sec, dict):
-            raise InputError(f"{origin}: '{tname}' must be a section [{tname}] with columns, values or formats")
+            raise InputError(f"{origin}: '{tname}' must be a section [{tname}] with columns, values or formats",
+                             zh=f"{origin}：“{tname}”应是一个 [{tname}] 小节，包含 columns、values 或 formats")
         table = _table(tname, origin)
         tm = m.tables.setdefault(table, TableMap())
         unknown = set(sec) - {"files", "columns", "values", "formats", "after"}
         if unknown:
-            raise InputError(f"{origin}: [{tname}] has unknown key(s) {', '.join(sorted(unknown))}; "
-                             f"use files, columns, values, formats, after")
+            keys = ", ".join(sorted(unknown))
+            raise InputError(f"{origin}: [{tname}] has unknown key(s) {keys}; use files, columns, values, formats, after",
+                             zh=f"{origin}：[{tname}] 中有无法识别的键 {keys}；可用的键：files、columns、values、formats、after")
         files = sec.get("files", [])
         tm.files += tuple(header_key(f) for f in ([files] if isinstance(files, str) else files))
         for canon, src in sec.get("columns", {}).items():
             srcs = [src] if isinstance(src, str) else list(src)
             if not srcs or not all(isinstance(s, str) and s.strip() for s in srcs):
-                raise InputError(f"{origin}: [{tname}.columns] {canon} must name a source column")
+                raise InputError(f"{origin}: [{tname}.columns] {canon} must name a source column",
+                                 zh=f"{origin}：[{tname}.columns] {canon} 必须写出导出文件中的列名")
             c = _canonical(table, canon, origin)
             tm.columns[c] = tuple(dict.fromkeys((*tm.columns.get(c, ()), *srcs)))
         for col, pairs in sec.get("values", {}).items():
             if not isinstance(pairs, dict):
-                raise InputError(f"{origin}: [{tname}.values.{col}] must list \"source value\" = \"canonical value\"")
+                raise InputError(f"{origin}: [{tname}.values.{col}] must list \"source value\" = \"canonical value\"",
+                                 zh=f"{origin}：[{tname}.values.{col}] 应逐行写 \"源值\" = \"标准值\"")
             _add_values(tm, col, pairs)
         for canon, fmt in sec.get("formats", {}).items():
             tm.formats[_canonical(table, canon, origin)] = str(fmt)
         for canon, pair in sec.get("after", {}).items():
             if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
-                raise InputError(f"{origin}: [{tname}.after] {canon} must be [\"start column\", \"minutes column\"]")
+                raise InputError(f"{origin}: [{tname}.after] {canon} must be [\"start column\", \"minutes column\"]",
+                                 zh=f"{origin}：[{tname}.after] {canon} 应写成 [\"起始时间列\", \"分钟数列\"]")
             tm.after[_canonical(table, canon, origin)] = (_canonical(table, pair[0], origin), pair[1])
     return m
 
@@ -138,9 +146,11 @@ def from_toml(path) -> Mapping:
         with open(path, "rb") as f:
             doc = tomllib.load(f)
     except FileNotFoundError:
-        raise InputError(f"{path}: mapping file not found") from None
+        raise InputError(f"{path}: mapping file not found", zh=f"{path}：找不到映射文件") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path.name}: is not a valid TOML mapping ({' '.join(str(e).split())[:120]})") from None
+        detail = " ".join(str(e).split())[:120]
+        raise InputError(f"{path.name}: is not a valid TOML mapping ({detail})",
+                         zh=f"{path.name}：不是有效的 TOML 映射文件（{detail}）") from None
     return from_dict(doc, path.name, strict=True)
 
 
@@ -172,7 +182,10 @@ def from_rows(header: list, rows, origin: str) -> Mapping:
         if need not in pos:
             raise InputError(f"{origin}: missing column {_MAP_COLUMNS[need][0]} ({_MAP_COLUMNS[need][2]}); "
                              f"the Mapping table needs 表/table, 源列/source column, 标准列/canonical column "
-                             f"and, for value maps, 源值/source value and 标准值/canonical value")
+                             f"and, for value maps, 源值/source value and 标准值/canonical value",
+                             zh=f"{origin}：缺少列 {_MAP_COLUMNS[need][0]}（{_MAP_COLUMNS[need][2]}）；映射表需要"
+                                f"表/table、源列/source column、标准列/canonical column 这几列，值映射还需要"
+                                f"源值/source value 和 标准值/canonical value")
     m = Mapping(origin=origin, strict=True)
     rows = rows.values.tolist() if isinstance(rows, pd.DataFrame) else rows
 
@@ -186,23 +199,26 @@ def from_rows(header: list, rows, origin: str) -> Mapping:
         sval, cval, fmt = cell(r, "source_value"), cell(r, "canonical_value"), cell(r, "format")
         if not any((tname, src, canon, sval, cval, fmt)):
             continue
-        where = f"{origin}, row {n}"
+        where, wzh = f"{origin}, row {n}", f"{origin} 第 {n} 行"
         if not tname:
-            raise InputError(f"{where}: 表/table is blank; name the table the row maps (e.g. Tickets or 服务工单)")
-        table = _table(tname, where)
+            raise InputError(f"{where}: 表/table is blank; name the table the row maps (e.g. Tickets or 服务工单)",
+                             zh=f"{wzh}：表/table 为空；请写出这一行映射的表（如 Tickets 或 服务工单）")
+        table = _table(tname, where, wzh)
         tm = m.tables.setdefault(table, TableMap())
         if sval or cval:
             if not (src or canon) or not cval:
                 raise InputError(f"{where}: a value map needs 源列/source column, 源值/source value and "
-                                 f"标准值/canonical value")
+                                 f"标准值/canonical value",
+                                 zh=f"{wzh}：值映射需要 源列/source column、源值/source value 和 标准值/canonical value")
             _add_values(tm, src or canon, {sval: cval})
         if canon and fmt:
-            tm.formats[_canonical(table, canon, where)] = fmt
+            tm.formats[_canonical(table, canon, where, wzh)] = fmt
         if src and canon and not (sval or cval):
-            c = _canonical(table, canon, where)
+            c = _canonical(table, canon, where, wzh)
             tm.columns[c] = tuple(dict.fromkeys((*tm.columns.get(c, ()), src)))
         elif src and not canon and not (sval or cval):
-            raise InputError(f"{where}: 标准列/canonical column is blank for source column '{src}'")
+            raise InputError(f"{where}: 标准列/canonical column is blank for source column '{src}'",
+                             zh=f"{wzh}：源列“{src}”的 标准列/canonical column 为空")
     return m
 
 
@@ -249,7 +265,9 @@ def apply(m: Mapping | None, table: str, header: list, rows, file: str):
             if origin:
                 shown = ", ".join(h for h in header if h) or "none"
                 raise InputError(f"{origin}: column '{srcs[0]}' (mapped to {table} {canon}) is not in {file}; "
-                                 f"the file's columns are: {shown[:300]}")
+                                 f"the file's columns are: {shown[:300]}",
+                                 zh=f"{origin}：映射到 {TABLES[table].zh} {canon} 的列“{srcs[0]}”不在 {file} 中；"
+                                    f"该文件的列：{shown[:300]}")
             continue
         header[i] = canon
     for col, vm in tm.values.items():

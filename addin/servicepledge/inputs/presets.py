@@ -32,5 +32,7 @@ def load(name: str) -> Mapping:
     key = _ALIASES.get(key, key)
     if key not in PRESETS:
         raise InputError(f"there is no preset '{name}'; use one of {', '.join(PRESETS)} "
-                         f"(or describe your export's columns with --map FILE.toml)")
+                         f"(or describe your export's columns with --map FILE.toml)",
+                         zh=f"没有名为“{name}”的预设；请使用 {'、'.join(PRESETS)} 之一（或用 --map FILE.toml "
+                            f"写出导出文件的列映射）")
     return from_dict(tomllib.loads(text(key)), f"preset {key}", strict=False)

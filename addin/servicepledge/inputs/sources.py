@@ -46,7 +46,9 @@ def expand(paths) -> list[Path]:
                            and not q.name.startswith((".", "~$")))
             if not found:
                 raise T.InputError(f"{p}: the folder holds no .csv file; put the exported tables there "
-                                   f"(Tickets.csv, Complaints.csv …) or name the files")
+                                   f"(Tickets.csv, Complaints.csv …) or name the files",
+                                   zh=f"{p}：文件夹中没有 .csv 文件；请把导出的表放进去（服务工单.csv、客户投诉.csv……），"
+                                      f"或直接写出文件名")
             out += found
         else:
             out.append(p)
@@ -83,12 +85,18 @@ def table_of_headers(csv: CsvTable, m: M.Mapping | None) -> str:
         return fits[0][1]
     tables = ", ".join(f"{t.name}.csv/{t.zh}.csv" for t in TABLES.values())
     if fits:
+        zh0, zh1 = TABLES[fits[0][1]].zh, TABLES[fits[1][1]].zh
         raise T.InputError(f"{csv.path.name}: its columns fit the {fits[0][1]} and the {fits[1][1]} tables; "
-                           f"name the file after its table ({tables}) or give --table")
+                           f"name the file after its table ({tables}) or give --table",
+                           zh=f"{csv.path.name}：其列既符合{zh0}（{fits[0][1]}）也符合{zh1}（{fits[1][1]}）；"
+                              f"请按表名命名文件（{tables}）或使用 --table")
     from .headers import shown
+    cols = shown(TABLES['Tickets'], csv.header, {'x': 0})[:200]
     raise T.InputError(f"{csv.path.name}: cannot tell which table it holds (its columns: "
-                       f"{shown(TABLES['Tickets'], csv.header, {'x': 0})[:200]}); name the file after its table "
-                       f"({tables}), give --table, or use --preset/--map for a ticketing system's export")
+                       f"{cols}); name the file after its table "
+                       f"({tables}), give --table, or use --preset/--map for a ticketing system's export",
+                       zh=f"{csv.path.name}：无法判断它是哪张表（其列：{cols}）；请按表名命名文件（{tables}）、"
+                          f"使用 --table，工单系统的导出文件请用 --preset/--map")
 
 
 def _lenient(m):
@@ -106,31 +114,36 @@ def _digest(parts) -> str:
 
 
 def read_csvs(files: list[Path], *, table: str | None = None, preset: M.Mapping | None = None,
-              user: M.Mapping | None = None, progress=None):
+              user: M.Mapping | None = None, progress=None, encoding: str | None = None):
     """CSV files → reader.Workbook (each file one table)."""
     from .reader import Workbook
-    csvs = [read_csv(f) for f in (progress(files, desc="reading") if progress else files)]
+    csvs = [read_csv(f, encoding) for f in (progress(files, desc="reading") if progress else files)]
     maps = [c for c in csvs if M.is_mapping_name(c.path.stem)]
     csvs = [c for c in csvs if c not in maps]
     m = M.merge(preset, *(M.from_rows(c.header, c.rows, c.path.name) for c in maps), user)
     if not csvs:
-        raise T.InputError(f"{', '.join(f.name for f in files)}: only a mapping, no table to read")
+        names = ", ".join(f.name for f in files)
+        raise T.InputError(f"{names}: only a mapping, no table to read", zh=f"{names}：只有映射，没有可读取的数据表")
     if table and len(csvs) > 1:
         raise T.InputError(f"--table names the table of one CSV file; {len(csvs)} files were given "
-                           f"(name each file after its table instead)")
+                           f"(name each file after its table instead)",
+                           zh=f"--table 只能指定单个 CSV 文件的表；现在给了 {len(csvs)} 个文件（请改为按表名命名各文件）")
     which = {}
     for c in csvs:
         if table:
             t = table_for_name(table) or (TABLES.get(SHORT_NAMES.get(table, "")) if table in SHORT_NAMES else None)
             if t is None:
-                raise T.InputError(f"--table {table}: not an input table; use one of "
-                                   f"{', '.join(f'{x.name}/{x.zh}' for x in TABLES.values())}")
+                known = ", ".join(f"{x.name}/{x.zh}" for x in TABLES.values())
+                raise T.InputError(f"--table {table}: not an input table; use one of {known}",
+                                   zh=f"--table {table}：不是输入表；请使用其中之一：{known}")
             name = t.name
         else:
             name = table_of_name(c.path.stem, m) or table_of_headers(c, m)
         if name in which:
             raise T.InputError(f"{which[name].path.name} and {c.path.name} both hold the {name} table "
-                               f"({TABLES[name].zh}); put its rows in one file")
+                               f"({TABLES[name].zh}); put its rows in one file",
+                               zh=f"{which[name].path.name} 和 {c.path.name} 都是{TABLES[name].zh}（{name}）；"
+                                  f"请把它的行放在一个文件里")
         which[name] = c
     issues, loaded, found, inputs = T.Issues(), {}, {}, []
     for name in TABLES:
@@ -155,8 +168,10 @@ def read_csvs(files: list[Path], *, table: str | None = None, preset: M.Mapping 
     return wb
 
 
-def read_inputs(paths, *, table: str | None = None, map_file=None, preset: str | None = None, progress=None):
-    """The tables of what the user named: one workbook, or CSV files and folders of them."""
+def read_inputs(paths, *, table: str | None = None, map_file=None, preset: str | None = None, progress=None,
+                encoding: str | None = None):
+    """The tables of what the user named: one workbook, or CSV files and folders of them. `encoding`: the
+    --encoding option, for every CSV file named (None: detected per file)."""
     from .reader import read_workbook
     from . import presets
     paths = [Path(p) for p in paths]
@@ -167,8 +182,14 @@ def read_inputs(paths, *, table: str | None = None, map_file=None, preset: str |
     if books:
         if len(files) > 1:
             raise T.InputError(f"{books[0].name}: a workbook is read on its own; give either one workbook or "
-                               f"CSV files (save the workbook's tables as CSV to combine them)")
+                               f"CSV files (save the workbook's tables as CSV to combine them)",
+                               zh=f"{books[0].name}：工作簿只能单独读取；请只给一个工作簿，或只给 CSV 文件"
+                                  f"（要合并，请把工作簿的表另存为 CSV）")
         if table:
-            raise T.InputError("--table is for a CSV file; a workbook's tables are found by their sheet names")
+            raise T.InputError("--table is for a CSV file; a workbook's tables are found by their sheet names",
+                               zh="--table 只用于 CSV 文件；工作簿的表按工作表名称识别")
+        if encoding:
+            raise T.InputError("--encoding is for CSV files; a workbook (.xlsx) stores its own text encoding",
+                               zh="--encoding 只用于 CSV 文件；工作簿（.xlsx）自带文本编码")
         return read_workbook(files[0], progress=progress, mapping=M.merge(pre, user))
-    return read_csvs(files, table=table, preset=pre, user=user, progress=progress)
+    return read_csvs(files, table=table, preset=pre, user=user, progress=progress, encoding=encoding)
