@@ -79,9 +79,19 @@ class PauseSet:
     start: np.ndarray
     end: np.ndarray
     _cum: dict = field(default_factory=dict, compare=False, repr=False)   # the pauses on one clock, per terms
+    # table name -> (the DataFrame, its rows' codes): the id join done once, with the merge (from_tables)
+    rows: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.start)
+
+    def codes_of(self, df: pd.DataFrame, table: str, column: str) -> np.ndarray:
+        """`codes(df[column])`, taken from the join `from_tables` did together with the merge when `df` is the
+        table it was given (no second hash of the ids)."""
+        got = self.rows.get(table)
+        if got is not None and got[0] is df:
+            return got[1]
+        return self.codes(df[column])
 
     @classmethod
     def empty(cls) -> "PauseSet":
@@ -172,7 +182,9 @@ class PauseSet:
         ok &= b > a                                              # (a missing b is the int64 minimum)
         c = np.where(ok, code, 0)
         cnt = self.count.take(c)
+        ok &= cnt > 0                                            # (a record without pauses)
         self.first.take(c, out=pos)
+        np.minimum(pos, len(cps) - 1, out=pos)                  # (its `first` may be past the end: masked by ok)
         # the first pause of every row, dense over the block (most paused records have one)
         cps.take(pos, out=x)
         np.maximum(x, ca, out=x)
@@ -219,20 +231,64 @@ def merge(ref, start, end) -> PauseSet:
     keep = ref.notna().to_numpy() & ~np.isnat(s) & ~np.isnat(e) & (e >= s)
     if not keep.any():
         return PauseSet.empty()
-    codes, ids = pd.factorize(ref[keep])             # (ids in first-seen order: get_indexer needs no sort)
-    si, ei = s[keep].view(np.int64), e[keep].view(np.int64)
-    order = np.lexsort((si, codes))
-    codes, si, ei = codes[order], si[order], ei[order]
-    reach = pd.Series(ei).groupby(codes).cummax().to_numpy()     # furthest end so far within the record
-    new = np.ones(len(si), bool)
-    new[1:] = (codes[1:] != codes[:-1]) | (si[1:] > reach[:-1])
+    codes, ids = pd.factorize(ref[keep].to_numpy())     # (ids in first-seen order: get_indexer needs no sort)
+    ps, _ = merge_codes(codes, len(ids), s[keep], e[keep])
+    return PauseSet(pd.Index(ids, dtype=object), ps.first, ps.count, ps.start, ps.end)
+
+
+def _order(codes: np.ndarray, si: np.ndarray) -> np.ndarray:
+    """The stable order by (code, start): one argsort of one int64 key code * span + start when it fits
+    (start in the coarsest unit that keeps it exact: whole seconds, ms or us), else np.lexsort."""
+    if not len(si):
+        return np.zeros(0, np.intp)
+    lo = int(si.min())
+    t = si - lo
+    for g in (10**9, 10**6, 10**3, 1):
+        if g == 1 or not (t % g).any():
+            if g > 1:
+                t = t // g
+            break
+    span = int(t.max()) + 1
+    if (int(codes.max()) + 1) * span < 2**62:
+        key = codes.astype(np.int64) * span
+        key += t
+        return np.argsort(key, kind="stable")
+    return np.lexsort((si, codes))
+
+
+def merge_codes(codes: np.ndarray, n_ids: int, start: np.ndarray, end: np.ndarray) -> tuple[PauseSet, np.ndarray]:
+    """(the merged pauses per record code 0..n_ids-1 (ids: a RangeIndex of the codes), and per input row:
+    it begins before an earlier pause (by start) of the same record has ended). Inputs without gaps:
+    int codes, datetime64 start/end of one unit with end >= start. One sort; a grouped running maximum
+    of the ends (np.maximum.accumulate on the ends lifted by a per-record offset) finds the overlaps."""
+    unit = start.dtype
+    si, ei = start.view(np.int64), end.view(np.int64)
+    n = len(si)
+    order = _order(codes, si)
+    c, ss, ee = codes[order], si[order], ei[order]
+    head = np.ones(n, bool)
+    head[1:] = c[1:] != c[:-1]
+    # running max of the end within each record: lift every record above the previous record's values
+    lo, hi = (int(ee.min()), int(ee.max())) if n else (0, 0)
+    width = hi - lo + 1
+    grp = np.cumsum(head) - 1
+    if n and int(grp[-1]) * width < 2**62:
+        reach = np.maximum.accumulate((ee - lo) + grp * width) - grp * width + lo
+    else:
+        reach = pd.Series(ee).groupby(c).cummax().to_numpy()
+    hit = np.zeros(n, bool)
+    hit[1:] = ~head[1:] & (ss[1:] < reach[:-1])               # overlaps an earlier pause of the record
+    new = head.copy()
+    new[1:] |= ss[1:] > reach[:-1]                             # starts a merged pause (touching ones join)
     heads = np.flatnonzero(new)
-    m_code = codes[heads]
-    m_start = si[heads].view(unit)
-    m_end = np.maximum.reduceat(ei, heads).view(unit)
-    count = np.bincount(m_code, minlength=len(ids)).astype(np.intp)
+    m_code = c[heads]
+    m_start = ss[heads].view(unit)
+    m_end = np.maximum.reduceat(ee, heads).view(unit) if n else ee.view(unit)
+    count = np.bincount(m_code, minlength=n_ids).astype(np.intp)
     first = (np.cumsum(count) - count).astype(np.intp)
-    return PauseSet(pd.Index(ids, dtype=object), first, count, m_start, m_end)
+    over = np.zeros(n, bool)
+    over[order] = hit
+    return PauseSet(pd.RangeIndex(n_ids), first, count, m_start, m_end), over
 
 
 def overlapping_rows(ref, start, end) -> np.ndarray:
@@ -240,22 +296,19 @@ def overlapping_rows(ref, start, end) -> np.ndarray:
     ref = pd.Series(np.asarray(ref, dtype=object).ravel())
     s, e = _dt(start).ravel(), _dt(end).ravel()
     unit = np.promote_types(s.dtype, e.dtype)
-    si, ei = s.astype(unit).view(np.int64), e.astype(unit).view(np.int64)
-    out = np.zeros(len(ref), bool)
     if len(ref) < 2:
-        return out
-    codes, _ = pd.factorize(ref)
-    order = np.lexsort((si, codes))
-    c, ss, ee = codes[order], si[order], ei[order]
-    reach = pd.Series(ee).groupby(c).cummax().to_numpy()
-    hit = np.zeros(len(c), bool)
-    hit[1:] = (c[1:] == c[:-1]) & (ss[1:] < reach[:-1])
-    out[order] = hit
-    return out
+        return np.zeros(len(ref), bool)
+    codes, ids = pd.factorize(ref.to_numpy())
+    return merge_codes(codes, len(ids), s.astype(unit), e.astype(unit))[1]
 
 
 def from_tables(tables: dict, as_of: pd.Timestamp, issues=None) -> PauseSet:
-    """The pauses of the workbook at as_of, merged; problems reported to `issues` (data issues, warnings)."""
+    """The pauses of the workbook at as_of, merged; problems reported to `issues` (data issues, warnings).
+
+    The ids are joined once: one factorize of the ticket ids, the complaint ids and the pause ids together
+    gives every record and every pause an integer code (a pause whose code no record has is unknown); the
+    pauses are merged on those codes, and the tickets' and complaints' row codes are kept in the PauseSet
+    (`codes_of`), so the KPIs do not hash the ids again."""
     p = tables.get("Pauses")
     if p is None or not len(p.df):
         return PauseSet.empty()
@@ -263,18 +316,41 @@ def from_tables(tables: dict, as_of: pd.Timestamp, issues=None) -> PauseSet:
     usable = (p.usable("ref_id", "paused_from", "paused_to") & df["ref_id"].notna()
               & df["paused_from"].notna()).to_numpy()
     started = (df["paused_from"] <= as_of).fillna(False).to_numpy()   # a pause after as_of has not begun
-    ids = pd.concat([tables["Tickets"].df["ticket_id"], tables["Complaints"].df["complaint_id"]]).dropna()
-    known = df["ref_id"].isin(set(ids)).to_numpy()
+    owners = [(n, tables[n].df, col) for n, col in (("Tickets", "ticket_id"), ("Complaints", "complaint_id"))
+              if n in tables and col in tables[n].df]
+    parts = [_values(d[col]) for _, d, col in owners]
+    sizes = [len(x) for x in parts]
+    codes, uniq = pd.factorize(np.concatenate(parts + [_values(df["ref_id"])]), use_na_sentinel=True)
+    n_rec = int(codes[:sum(sizes)].max()) + 1 if sum(sizes) and (codes[:sum(sizes)] >= 0).any() else 0
+    pcode = codes[sum(sizes):]
+    known = (pcode >= 0) & (pcode < n_rec)       # (records come first: their codes are 0..n_rec-1)
     unknown = usable & started & ~known
     use = usable & started & known
     is_open = use & df["paused_to"].isna().to_numpy()
     end = df["paused_to"].where(df["paused_to"].notna() & (df["paused_to"] <= as_of), as_of)
+    s, e = _dt(df["paused_from"][use]).ravel(), _dt(end[use]).ravel()
+    unit = np.promote_types(s.dtype, e.dtype)
+    s, e = s.astype(unit), e.astype(unit)
+    good = e >= s                                  # (an end before the start is a data issue of the checks)
+    rows_used = np.flatnonzero(use)[good]
+    ps, over = merge_codes(pcode[rows_used].astype(np.intp), n_rec, s[good], e[good])
+    ps = PauseSet(pd.Index(uniq[:n_rec], dtype=object), ps.first, ps.count, ps.start, ps.end)
+    at = np.cumsum([0] + sizes)
+    for (name, d, _), i, j in zip(owners, at[:-1], at[1:]):
+        ps.rows[name] = (d, codes[i:j].astype(np.intp, copy=False))
     if issues is not None:
-        _report(p, df, unknown, use, is_open, end, as_of, issues)
-    return merge(df["ref_id"][use], df["paused_from"][use], end[use])
+        overlapping = np.zeros(len(df), bool)
+        overlapping[rows_used] = over
+        _report(p, df, unknown, overlapping, is_open, as_of, issues)
+    return ps
 
 
-def _report(p, df, unknown, use, is_open, end, as_of, issues) -> None:
+def _values(col: pd.Series) -> np.ndarray:
+    """An id column as an object array for the join (missing ids as None: no code)."""
+    return col.to_numpy(dtype=object, na_value=None)
+
+
+def _report(p, df, unknown, over, is_open, as_of, issues) -> None:
     head_ref = p.header("ref_id")
     if unknown.any():
         for r, v in zip(df.loc[unknown, "_row"], df.loc[unknown, "ref_id"]):
@@ -286,9 +362,6 @@ def _report(p, df, unknown, use, is_open, end, as_of, issues) -> None:
                     f"Pauses has {n} {'row' if n == 1 else 'rows'} whose {head_ref} matches no ticket or complaint "
                     f"(see the data issues); {'it is' if n == 1 else 'they are'} not subtracted, so if an id is "
                     f"mistyped a target may be judged breached wrongly: correct the id")
-    over = np.zeros(len(df), bool)
-    if use.sum() > 1:
-        over[use] = overlapping_rows(df["ref_id"][use], df["paused_from"][use], end[use])
     for r, v in zip(df.loc[over, "_row"], df.loc[over, "ref_id"]):
         issues.add("Pauses", r, p.header("paused_from"),
                    f"overlaps an earlier pause of '{v}'; the time they share is counted once")

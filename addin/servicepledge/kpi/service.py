@@ -45,7 +45,7 @@ def _statuses(t: Loaded, metric: str, start: pd.Series, stop: pd.Series, as_of, 
     """sla.statuses with each row's contract terms (core/contracts): one call per contract, not per row; the
     pauses (core/pauses) subtracted where that contract's `pause_metrics` names the metric."""
     key = METRICS[metric][3]
-    codes = pauses.codes(t.df[ID[t.table.name]]) if pauses is not None and len(pauses) else None  # once per table
+    codes = pauses.codes_of(t.df, t.table.name, ID[t.table.name]) if pauses is not None and len(pauses) else None
 
     def part(tm, pos):
         pick = (lambda x: x) if pos is None else (lambda x: x.iloc[pos])
