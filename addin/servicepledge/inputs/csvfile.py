@@ -170,6 +170,16 @@ def decode(data: bytes, name: str = "file", encoding: str | None = None) -> tupl
         return text, "GB18030"
 
 
+def _for_parser(data: bytes, label: str, given: str | None):
+    """(bytes, codec) for the CSV parser, from the encoding `decode` found: the parser decodes the bytes
+    itself, so the whole text is never held twice (a Python str and the parser's copy)."""
+    if given:
+        return data, codec_of(given)[0]
+    if label == "UTF-8-BOM":
+        return data, "utf-8-sig"                 # (BytesIO shares a bytes object's buffer: no copy)
+    return data, {"UTF-8": "utf-8", "UTF-16": "utf-16", "GBK": "gb18030", "GB18030": "gb18030"}[label]
+
+
 def sniff(text: str) -> tuple[str, int]:
     """(delimiter, number of lines to skip) from the start of the text."""
     first, _, _ = text[:65536].partition("\n")
@@ -223,15 +233,18 @@ def read_csv(path, encoding: str | None = None) -> CsvTable:
     import hashlib
     path = Path(path)
     data = check_csv_file(path)
-    text, encoding = decode(data, path.name, encoding)
-    if not text.strip():
+    given = encoding
+    text, encoding = decode(data, path.name, given)
+    if text.isspace() or not text:                   # (no copy of the text, unlike strip())
         raise _err(f"{path.name}: holds no rows (only blank lines); export the table again",
                    f"{path.name}：没有数据行（只有空行）；请重新导出该表")
     delim, skip = sniff(text)
+    del text                 # the decoded text was the check; the parser reads the bytes (memory: README)
+    body, codec = _for_parser(data, encoding, given)
     try:
-        raw = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
-                          na_filter=False, skip_blank_lines=False, skiprows=skip, engine="c",
-                          quotechar='"', doublequote=True)
+        raw = pd.read_csv(io.BytesIO(body), encoding=codec, sep=delim, header=None, dtype=str,
+                          keep_default_na=False, na_filter=False, skip_blank_lines=False, skiprows=skip,
+                          engine="c", quotechar='"', doublequote=True)
     except pd.errors.ParserError as e:
         import re
         m = re.search(r"line (\d+), saw (\d+)", str(e))
@@ -248,7 +261,7 @@ def read_csv(path, encoding: str | None = None) -> CsvTable:
         detail = " ".join(str(e).split())[:120]
         raise _err(f"{path.name}: cannot be read as CSV ({detail}); export the table again",
                    f"{path.name}：无法按 CSV 读取（{detail}）；请重新导出该表") from None
-    raw = raw.astype(object)
+    raw = raw.astype(object, copy=False)
     header = ["" if h is None else str(h) for h in raw.iloc[0].tolist()] if len(raw) else []
     rows = raw.iloc[1:].reset_index(drop=True)
     rows.columns = range(rows.shape[1])
