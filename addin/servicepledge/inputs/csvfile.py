@@ -261,7 +261,7 @@ def read_csv(path, encoding: str | None = None) -> CsvTable:
         detail = " ".join(str(e).split())[:120]
         raise _err(f"{path.name}: cannot be read as CSV ({detail}); export the table again",
                    f"{path.name}：无法按 CSV 读取（{detail}）；请重新导出该表") from None
-    raw = raw.astype(object, copy=False)
+    raw = raw.astype(object)           # (pandas 3: a lazy copy, Copy-on-Write)
     header = ["" if h is None else str(h) for h in raw.iloc[0].tolist()] if len(raw) else []
     rows = raw.iloc[1:].reset_index(drop=True)
     rows.columns = range(rows.shape[1])
