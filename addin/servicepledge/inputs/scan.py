@@ -254,9 +254,12 @@ class Layout:
 
 
 _POS = np.arange(11)
-_INFNAN = np.frombuffer(b"iInN", np.uint8)
-_SIGN = np.frombuffer(b"+-", np.uint8)
-_SPACE = np.frombuffer(b" \t\r\n", np.uint8)
+_INFNAN = np.zeros(256, bool)          # byte -> is it one of …: a table look-up per byte
+_INFNAN[list(b"iInN")] = True
+_SIGN = np.zeros(256, bool)
+_SIGN[list(b"+-")] = True
+_SPACE = np.zeros(256, bool)
+_SPACE[list(b" \t\r\n")] = True
 
 
 def _quick(buf: bytes):
@@ -270,8 +273,7 @@ def _quick(buf: bytes):
     closing = int(np.count_nonzero((c1 == 47) & (c2 == 99) & (c3 == 62)))          # </c>
     v = lt[(c1 == 118) & (c2 == 62)]                                              # <v>
     first, second = a[v + 3], a[v + 4]          # <v>inf, <v>-nan, <v> …: the regex decides
-    maybe_nonfinite = bool(np.any(np.isin(first, _INFNAN) | np.isin(first, _SPACE)
-                                  | (np.isin(first, _SIGN) & np.isin(second, _INFNAN))))
+    maybe_nonfinite = bool(np.any(_INFNAN[first] | _SPACE[first] | (_SIGN[first] & _INFNAN[second])))
     cells = lt[(c1 == 99) & (c2 == 32)]                                           # <c␠
     if not len(cells):
         return 0, 0, closing, maybe_nonfinite

@@ -60,7 +60,7 @@ def _write(x, out: list, nl: str, step: str) -> None:
         sep = "{" + inner
         for k, v in x.items():
             out.append(sep)
-            out.append(_key(k))
+            out.append(_str(k) if type(k) is str else _key(k))
             out.append(": ")
             _write(v, out, inner, step)
             sep = "," + inner
