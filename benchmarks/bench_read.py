@@ -1,10 +1,12 @@
 """Benchmark: read and type a 400,000-row Tickets sheet (issue 5: well under 30 s and 2 GB; issue 12: within
 1.2x python-calamine's own read into lists; `report --json` end to end within 1.3x).
 
-    .venv/bin/python benchmarks/bench_read.py [ROWS] [--openpyxl]
+    .venv/bin/python benchmarks/bench_read.py [ROWS] [--openpyxl] [--repeat N]
 
-Builds the workbook once (cached in /tmp), then reads it in a fresh process per reader and reports
-wall time and peak resident memory (ru_maxrss), side by side with the ratio to the raw calamine read:
+Builds the workbook once (cached in /tmp), then reads it in a fresh process per reader, N times (default 3)
+with the readers interleaved, and reports the medians of wall time and of CPU time (user + system of the
+child: what the reader itself costs when other work shares the cores) and the peak resident memory
+(ru_maxrss), side by side with the ratios to the raw calamine read:
 the full servicepledge reader (python-calamine + typing + checks), `servicepledge report --json` end to end
 (read, compute, JSON to /dev/null), the raw calamine cell dump into
 Python lists, and (with --openpyxl, slow: minutes at 400k) openpyxl's read_only dump.
@@ -54,13 +56,14 @@ CHILD = {
 
 
 def measure(code):
-    prog = ("import resource, time; P = %r; t = time.perf_counter(); %s; "
-            "print(n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(PATH), code)
+    prog = ("import resource, time; P = %r; r = resource.getrusage(resource.RUSAGE_SELF); c0 = r.ru_utime + r.ru_stime; "
+            "t = time.perf_counter(); %s; w = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_SELF); "
+            "print(n, w, r.ru_utime + r.ru_stime - c0, r.ru_maxrss / 1024)") % (str(PATH), code)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "addin"),
                                                          *filter(None, [os.environ.get("PYTHONPATH")])])}
     out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True,
                          env=env).stdout.split()
-    return int(out[0]), float(out[1]), float(out[2])
+    return int(out[0]), float(out[1]), float(out[2]), float(out[3])
 
 
 if __name__ == "__main__":
@@ -68,10 +71,18 @@ if __name__ == "__main__":
         t = time.perf_counter()
         build()
         print(f"built {PATH} ({PATH.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.0f} s")
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'reader':26} {'rows':>9} {'seconds':>8} {'peak MB':>8}")
-    res = {name: measure(code) for name, code in CHILD.items()
-           if "openpyxl" not in name or "--openpyxl" in sys.argv}
-    base = res["calamine raw"][1]
-    for name, (n, s, mb) in res.items():
-        print(f"{name:26} {n if n >= 0 else ROWS:9d} {s:8.1f} {mb:8.0f}   ({s / base:.2f}x the raw calamine read)")
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
+    load = os.getloadavg()[0]
+    names = [name for name in CHILD if "openpyxl" not in name or "--openpyxl" in sys.argv]
+    runs = {name: [] for name in names}
+    for _ in range(repeat):                      # interleaved: a burst of load falls on every reader alike
+        for name in names:
+            runs[name].append(measure(CHILD[name]))
+    res = {name: tuple(sorted(r[i] for r in rs)[len(rs) // 2] for i in range(4)) for name, rs in runs.items()}
+    print(f"{os.cpu_count()} cores, load average {load:.1f} (start), {os.getloadavg()[0]:.1f} (end); "
+          f"medians of {repeat} runs")
+    print(f"{'reader':26} {'rows':>9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}   ratios to the raw calamine read")
+    base_w, base_c = res["calamine raw"][1], res["calamine raw"][2]
+    for name, (n, w, c, mb) in res.items():
+        print(f"{name:26} {n if n >= 0 else ROWS:9d} {w:7.1f} {c:7.1f} {mb:8.0f}   "
+              f"wall {w / base_w:.2f}x, CPU {c / base_c:.2f}x")

@@ -159,23 +159,28 @@ def _breach_gaps(tables: dict, lang: str) -> dict:
 
 
 def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
-    out = []
-    for r in reg.itertuples(index=False):
-        out.append({
-            "ref_id": r.ref_id,
-            "source": r.source,
-            "reasons": list(r.reasons),
-            "due_from_source": list(r.due_from_source),
-            "related_ids": list(r.related_ids),
-            "severity": r.severity,
-            "notice_id": None if pd.isna(r.notice_id) else r.notice_id,
-            "deadline": None if pd.isna(r.deadline) else r.deadline.strftime("%Y-%m-%d"),
-            "status": r.status,
-            "fee_reduction": round(float(r.fee_reduction), 2),
-            "compensation": round(float(r.compensation), 2),
-            **({"contract": r.contract or None} if with_contract else {}),   # only with a Contracts table
-        })
-    return out
+    """The register's items for the JSON, built column by column (one dict per item at the end)."""
+    def opt(col: str) -> list:
+        return [None if pd.isna(v) else v for v in reg[col].tolist()]
+    dl = reg["deadline"]
+    deadline = pd.Series(pd.to_datetime(dl).dt.strftime("%Y-%m-%d"), index=reg.index).where(dl.notna(), None)
+    cols = {
+        "ref_id": reg["ref_id"].tolist(),
+        "source": reg["source"].tolist(),
+        "reasons": [list(x) for x in reg["reasons"].tolist()],
+        "due_from_source": [list(x) for x in reg["due_from_source"].tolist()],
+        "related_ids": [list(x) for x in reg["related_ids"].tolist()],
+        "severity": reg["severity"].tolist(),
+        "notice_id": opt("notice_id"),
+        "deadline": [None if pd.isna(v) else v for v in deadline.tolist()],
+        "status": reg["status"].tolist(),
+        "fee_reduction": [round(float(v), 2) for v in reg["fee_reduction"].tolist()],
+        "compensation": [round(float(v), 2) for v in reg["compensation"].tolist()],
+    }
+    if with_contract:                                   # only with a Contracts table
+        cols["contract"] = [v or None for v in reg["contract"].tolist()]
+    keys = list(cols)
+    return [dict(zip(keys, row)) for row in zip(*cols.values())]
 
 
 def generated_at() -> str:

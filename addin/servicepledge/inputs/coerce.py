@@ -6,6 +6,8 @@ not blank but could not be used. Blank cells are missing values, never "bad".
 """
 from __future__ import annotations
 
+import datetime as _dt
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +40,14 @@ def _types(a: np.ndarray) -> np.ndarray:
     return np.fromiter(map(type, a), dtype=object, count=len(a))
 
 
+def _is_type(ta: np.ndarray, t: type) -> np.ndarray:
+    """Mask of the cells of type `t` (`ta == t` alone is a single False for some classes, e.g. pd.Timestamp,
+    which numpy does not compare element by element)."""
+    box = np.empty((), dtype=object)
+    box[()] = t
+    return np.asarray(ta == box, dtype=bool)
+
+
 def _of_types(a: np.ndarray, pred, ta: np.ndarray | None = None) -> np.ndarray:
     """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell
     (`ta` = the cells' types when the caller has them already)."""
@@ -48,7 +58,7 @@ def _of_types(a: np.ndarray, pred, ta: np.ndarray | None = None) -> np.ndarray:
     out = np.zeros(len(a), dtype=bool)
     for t in kinds:
         if pred(t):
-            out |= ta == t
+            out |= _is_type(ta, t)
     return out
 
 
@@ -60,25 +70,32 @@ def _str_type(t) -> bool:
     return t is str
 
 
-def blank_mask(s: pd.Series) -> pd.Series:
-    """True where a cell is empty: None, NaN, NaT or only white space."""
+def blank_mask(s: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
+    """True where a cell is empty: None, NaN, NaT or only white space (`ta`: the cells' types, when known)."""
     a = _obj(s)
-    ta = _types(a)
-    na = np.zeros(len(a), dtype=bool)
+    ta = _types(a) if ta is None else ta
     kinds = set(ta)
+    if len(kinds) == 1:                       # one type in the column: no selection, no copy
+        return pd.Series(_blank_of(kinds.pop(), a), index=s.index)
+    na = np.zeros(len(a), dtype=bool)
     for t in kinds:                           # decided per type: a column holds only a few
-        sel = (ta == t) if len(kinds) > 1 else np.ones(len(a), dtype=bool)
-        if t is type(None):
-            na |= sel
-        elif t is str:
-            sub = a[sel]
-            # "" compares in numpy's C loop; str.isspace is called as a C method (no Python frame per cell)
-            na[sel] = (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
-        elif t is float:
-            na[sel] = np.isnan(a[sel].astype("float64"))
-        elif t not in (int, bool):            # NaT, numpy NaN, Decimal, datetime …: pandas decides
-            na[sel] = pd.isna(a[sel])
+        sel = _is_type(ta, t)
+        na[sel] = _blank_of(t, a[sel])
     return pd.Series(na, index=s.index)
+
+
+def _blank_of(t: type, sub: np.ndarray) -> np.ndarray:
+    """Blank cells among `sub`, cells that are all of type `t`."""
+    if t is type(None):
+        return np.ones(len(sub), dtype=bool)
+    if t is str:
+        # "" compares in numpy's C loop; str.isspace is called as a C method (no Python frame per cell)
+        return (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
+    if t is float:
+        return np.isnan(sub.astype("float64"))
+    if t in (int, bool, _dt.datetime, _dt.date):   # never blank (NaT is its own type)
+        return np.zeros(len(sub), dtype=bool)
+    return np.asarray(pd.isna(sub), dtype=bool)  # NaT, numpy NaN, Decimal …: pandas decides
 
 
 def _is_num_arr(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
@@ -105,21 +122,22 @@ def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
     return out
 
 
-def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = None, *,
+                ta: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Cells -> datetime64[us]. Accepts serial numbers, date/datetime cells and text dates."""
     a = _obj(s)
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    ta = _types(a) if ta is None else ta
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = ~blank
     if todo.any():
-        ta = _types(a)
         num = _is_num_arr(a, ta) & todo
         if num.any():
             out[num] = serial_to_datetime(a[num].astype("float64"), date1904)
         txt = _is_str(a, ta) & todo
         objs = todo & ~num & ~txt
         if objs.any():   # datetime / date / Timestamp cells (time-of-day alone is not a date)
-            out[objs] = _cells_to_datetime(a[objs])
+            out[objs] = _cells_to_datetime(a[objs], ta[objs])
         if txt.any():
             out[txt] = _parse_text_dates(pd.Series(a[txt], dtype=object), date1904).to_numpy()
     res = pd.Series(out, index=s.index)
@@ -128,14 +146,29 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
     return res, bad
 
 
-def _cells_to_datetime(a: np.ndarray) -> np.ndarray:
-    """Date/datetime objects -> datetime64[us]; anything else (times, booleans, tz-aware) -> NaT."""
-    import datetime as dt
-    ok = _mask((isinstance(v, (dt.datetime, dt.date)) and getattr(v, "tzinfo", None) is None for v in a), len(a))
+def _cells_to_datetime(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
+    """Date/datetime objects -> datetime64[us]; anything else (times, booleans, tz-aware) -> NaT.
+
+    Decided per type (`ta`: the cells' types); pandas converts all the date cells in one call and only
+    when one carries a time zone are they looked at one by one."""
+    ok = _of_types(a, _date_type, ta)
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
     if ok.any():
-        out[ok] = pd.to_datetime(pd.Series(a[ok], dtype=object), errors="coerce").to_numpy().astype("datetime64[us]")
+        cells = a if ok.all() else a[ok]
+        try:
+            got = pd.to_datetime(pd.Series(cells, dtype=object), errors="coerce")
+            naive = getattr(got.dtype, "tz", None) is None
+        except (ValueError, TypeError):         # naive and tz-aware cells mixed
+            naive = False
+        if not naive:
+            ok &= _mask((getattr(v, "tzinfo", None) is None for v in a), len(a))
+            got = pd.to_datetime(pd.Series(a[ok], dtype=object), errors="coerce")
+        out[ok] = got.to_numpy().astype("datetime64[us]")
     return out
+
+
+def _date_type(t) -> bool:
+    return issubclass(t, (_dt.datetime, _dt.date))
 
 
 def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
@@ -187,20 +220,21 @@ def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
     return out
 
 
-def to_date(s: pd.Series, date1904: bool = False, blank=None) -> tuple[pd.Series, pd.Series]:
+def to_date(s: pd.Series, date1904: bool = False, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Like to_datetime, then floored to the day."""
-    v, bad = to_datetime(s, date1904, blank)
+    v, bad = to_datetime(s, date1904, blank, ta=ta)
     return v.dt.floor("D"), bad
 
 
 def _memo(fn):
     """Apply `fn` to every cell, computing each distinct (type, value) once (cells repeat a lot): the
     cells of each type are factorized (so 1, 1.0 and TRUE stay apart) and `fn` runs on the distinct values."""
-    def run(a: np.ndarray) -> list:
+    def run(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
         out = np.empty(len(a), dtype=object)
-        ta = _types(a)
-        for t in set(ta):
-            sel = ta == t if len(set(ta)) > 1 else slice(None)
+        ta = _types(a) if ta is None else ta
+        kinds = set(ta)
+        for t in kinds:
+            sel = _is_type(ta, t) if len(kinds) > 1 else slice(None)
             sub = a[sel]
             try:
                 codes, uniq = pd.factorize(sub, use_na_sentinel=False)
@@ -208,7 +242,7 @@ def _memo(fn):
                 out[sel] = _objs([fn(v) for v in sub])
                 continue
             out[sel] = _objs([fn(v) for v in uniq])[codes]
-        return list(out)
+        return out
     return run
 
 
@@ -218,30 +252,32 @@ def _objs(values: list) -> np.ndarray:
     return out
 
 
-def to_yesno(s: pd.Series, blank=None, kind: str = "yesno") -> tuple[pd.Series, pd.Series]:
+def to_yesno(s: pd.Series, blank=None, kind: str = "yesno", *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> nullable boolean (pd.NA for blank and for unknown words, which are also marked bad).
 
     `kind` picks the vocabulary (vocabulary.TABLES): yesno, approval, complex, quality, certified, workday."""
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    vals = _objs(_memo(lambda v: vocabulary.meaning(kind, v))(_obj(s)))
-    known = ~pd.isna(vals)
-    out = pd.Series(pd.array(vals, dtype="boolean"), index=s.index)
-    out[blank] = pd.NA
+    a = _obj(s)
+    ta = _types(a) if ta is None else ta
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    vals = _memo(lambda v: vocabulary.meaning(kind, v))(a, ta)
+    yes, no = vals == True, vals == False   # noqa: E712  (True, False or None per cell, compared in C)
+    known = yes | no
+    out = pd.Series(pd.arrays.BooleanArray(yes, ~known | blank), index=s.index)
     return out, pd.Series(~blank & ~known, index=s.index)
 
 
 def _yesno_kind(kind: str):
-    def conv(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
-        return to_yesno(s, blank, kind)
+    def conv(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
+        return to_yesno(s, blank, kind, ta=ta)
     conv.__doc__ = f"Cells -> nullable boolean with the '{kind}' vocabulary."
     return conv
 
 
-def to_number(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
+def to_number(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> float64 (NaN for blank). Text like '¥1,200.50' or '12%' is accepted."""
     a = _obj(s)
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    ta = _types(a)
+    ta = _types(a) if ta is None else ta
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
     num = _is_num_arr(a, ta)
     out = np.full(len(a), np.nan)
     if num.any():
@@ -262,10 +298,12 @@ def _priority_one(v):
     return vocabulary.meaning("priority", v)
 
 
-def to_priority(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
+def to_priority(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 一级…四级, 特急/紧急/高/中/低, 'P1 - 紧急', '1 - Critical'."""
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
-    vals = _objs(_memo(_priority_one)(_obj(s)))
+    a = _obj(s)
+    ta = _types(a) if ta is None else ta
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    vals = _memo(_priority_one)(a, ta)
     vals[blank] = None
     known = ~pd.isna(vals)
     return pd.Series(vals, index=s.index, dtype=object), pd.Series(~blank & ~known, index=s.index)
@@ -279,23 +317,28 @@ def _text_one(v):
     return str(v).strip()
 
 
-def to_text(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
+def to_text(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> str (None for blank). Whole numbers lose their '.0' (ids typed as numbers)."""
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
     a = _obj(s)
+    ta = _types(a) if ta is None else ta
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    st = _is_str(a, ta) & ~blank
+    if st.all():                              # a column of text (the usual case): strip, nothing else
+        return (pd.Series(np.fromiter(map(str.strip, a), dtype=object, count=len(a)), index=s.index, dtype=object),
+                pd.Series(False, index=s.index))
     vals = np.full(len(a), None, dtype=object)
-    st = _is_str(a) & ~blank
     if st.any():
-        vals[st] = _objs(list(map(str.strip, a[st])))
+        sub = a[st]
+        vals[st] = np.fromiter(map(str.strip, sub), dtype=object, count=len(sub))
     other = ~st & ~blank
     if other.any():
-        vals[other] = _objs(_memo(_text_one)(a[other]))
+        vals[other] = _memo(_text_one)(a[other], ta[other])
     return pd.Series(vals, index=s.index, dtype=object), pd.Series(False, index=s.index)
 
 
-def to_raw(s: pd.Series, blank=None) -> tuple[pd.Series, pd.Series]:
+def to_raw(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells kept as they are (None for blank): Terms values are parsed per key later."""
-    blank = (blank_mask(s) if blank is None else blank).to_numpy()
+    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
     out = _obj(s).copy()
     out[blank] = None
     return pd.Series(out, index=s.index, dtype=object), pd.Series(False, index=s.index)

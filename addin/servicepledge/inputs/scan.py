@@ -32,7 +32,6 @@ MAX_META = 16 * 1024**2                      # workbook.xml, .rels and table par
 CHUNK = 1 << 20
 
 _CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"[^>]*?(/?)>')
-_QUICK = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"')
 _NONFINITE = re.compile(rb'<v>\s*[-+]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])\s*</v>')
 _UNPLACED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:\s(?![^>]*\br=)[^>]*)?(?<!/)>')     # a cell without r="…"
 _TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|e|b)"')
@@ -104,18 +103,6 @@ def _cols_to_numbers(letters: list) -> np.ndarray:
         d = a[:, i]
         n = np.where(d > 0, n * 26 + d - 64, n)
     return n
-
-
-def _refs_to_numbers(refs: list) -> tuple[np.ndarray, np.ndarray]:
-    """[b'B12', …] -> (rows, columns), vectorized."""
-    a = np.array(refs, dtype="S10").view(np.uint8).reshape(-1, 10).astype(np.int64)
-    rows, cols = np.zeros(len(a), np.int64), np.zeros(len(a), np.int64)
-    for i in range(10):
-        d = a[:, i]
-        letter, digit = d >= 65, (d >= 48) & (d <= 57)
-        cols = np.where(letter, cols * 26 + d - 64, cols)
-        rows = np.where(digit, rows * 10 + d - 48, rows)
-    return rows, cols
 
 
 def _damaged(name: str, what) -> InputError:
@@ -237,14 +224,12 @@ class Layout:
         bottom = right = n = 0
         rows, cols, nonfinite, irregular, unplaced = [], [], None, exact, 0
         for buf in self._chunks(part):
+            quick = None if irregular else _quick(buf)
             if not irregular:
-                found = _QUICK.findall(buf)
-                if len(found) != buf.count(b"<c ") or b":c " in buf:
+                if quick is None or b":c " in buf:
                     irregular = True          # r not the first attribute, or prefixed tags: exact pass
-                elif found:
-                    r, c = _refs_to_numbers(found)
-                    bottom, right = max(bottom, int(r.max())), max(right, int(c.max()))
-                    n += buf.count(b"</c>")
+                else:
+                    bottom, right, n = max(bottom, quick[0]), max(right, quick[1]), n + quick[2]
             if irregular:
                 unplaced += len(_UNPLACED.findall(buf))
                 found = _CELL.findall(buf)
@@ -253,7 +238,7 @@ class Layout:
                     keep = np.array(empty, dtype="S1") != b"/"
                     rows.append(np.array(digits, dtype="S7").astype(np.int64)[keep])
                     cols.append(_cols_to_numbers(list(letters))[keep])
-            if nonfinite is None:
+            if nonfinite is None and (quick is None or quick[3]):
                 nonfinite = _nonfinite(buf)
         if not irregular:
             return Extent(bottom, right, n, nonfinite)
@@ -266,6 +251,51 @@ class Layout:
         r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
         c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
         return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)
+
+
+_POS = np.arange(11)
+_INFNAN = np.zeros(256, bool)          # byte -> is it one of …: a table look-up per byte
+_INFNAN[list(b"iInN")] = True
+_SIGN = np.zeros(256, bool)
+_SIGN[list(b"+-")] = True
+_SPACE = np.zeros(256, bool)
+_SPACE[list(b" \t\r\n")] = True
+
+
+def _quick(buf: bytes):
+    """One chunk of a regular sheet (every `<c ` tag starts with r="A1"), looked at with numpy on the bytes
+    instead of one Python object per cell: (largest row, largest column, cells with a value, whether a value
+    may be inf/nan, so that `_nonfinite` must look); None when a cell tag is irregular (the exact pass reads it).
+    Same answer as a regex over every cell reference, a few times faster."""
+    a = np.frombuffer(buf + b"\0" * 16, np.uint8)
+    lt = np.flatnonzero(a[:len(buf)] == 60)                      # every '<'
+    c1, c2, c3 = a[lt + 1], a[lt + 2], a[lt + 3]
+    closing = int(np.count_nonzero((c1 == 47) & (c2 == 99) & (c3 == 62)))          # </c>
+    v = lt[(c1 == 118) & (c2 == 62)]                                              # <v>
+    first, second = a[v + 3], a[v + 4]          # <v>inf, <v>-nan, <v> …: the regex decides
+    maybe_nonfinite = bool(np.any(_INFNAN[first] | _SPACE[first] | (_SIGN[first] & _INFNAN[second])))
+    cells = lt[(c1 == 99) & (c2 == 32)]                                           # <c␠
+    if not len(cells):
+        return 0, 0, closing, maybe_nonfinite
+    if not np.all((a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)):   # r="
+        return None
+    g = a[cells[:, None] + 6 + _POS].astype(np.int32)              # the reference and its closing quote
+    up, dig = (g >= 65) & (g <= 90), (g >= 48) & (g <= 57)
+    nl = np.argmin(up, axis=1)                                    # letters first …
+    quote = g == 34
+    end = np.argmax(quote, axis=1)                                # … then digits up to the quote
+    nd = end - nl
+    mid = (_POS >= nl[:, None]) & (_POS < end[:, None])
+    if not (quote.any(axis=1).all() and (nl >= 1).all() and (nl <= 3).all() and (nd >= 1).all()
+            and (nd <= 7).all() and not (mid & ~dig).any()):
+        return None
+    rows = np.zeros(len(g), np.int64)
+    cols = np.zeros(len(g), np.int64)
+    for k in range(10):
+        d = g[:, k]
+        cols = np.where(k < nl, cols * 26 + d - 64, cols)
+        rows = np.where(mid[:, k], rows * 10 + d - 48, rows)
+    return int(rows.max()), int(cols.max()), closing, maybe_nonfinite
 
 
 def _nonfinite(buf: bytes) -> str | None:

@@ -184,11 +184,15 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     raw.columns = range(raw.shape[1])
     near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
     raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
-    blanks = {c: _blank(raw[i]) for c, i in found.items()}
+    # each column looked at once: the type of every object cell, then its blank cells from those types
+    types = {c: coerce._types(raw[i].to_numpy()) for c, i in found.items() if raw[i].dtype == object}
+    blanks = {c: _blank(raw[i], types.get(c)) for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
         keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
-        raw = raw[keep]
-        blanks = {c: b[keep] for c, b in blanks.items()}
+        if not keep.all():                    # rows where every known column is blank: left out
+            raw = raw[keep]
+            blanks = {c: b[keep] for c, b in blanks.items()}
+            types = {c: ta[keep] for c, ta in types.items()}
     raw = raw.reset_index(drop=True)
     blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
     df = pd.DataFrame(index=raw.index)
@@ -198,7 +202,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         if c.name not in found:
             df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
             continue
-        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904)
+        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name))
         df[c.name] = vals
         if b.any():
             bad[c.name] = b.to_numpy()
@@ -223,7 +227,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     return loaded
 
 
-def _blank(col: pd.Series) -> pd.Series:
+def _blank(col: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
     """Blank cells of a raw column: object cells by coerce.blank_mask; a categorical column (text read from
     Parquet) by its categories; an already typed column (Parquet timestamps, numbers) where it is missing."""
     if isinstance(col.dtype, pd.CategoricalDtype):
@@ -232,11 +236,11 @@ def _blank(col: pd.Series) -> pd.Series:
         return pd.Series(np.where(codes < 0, True, cat_blank[np.maximum(codes, 0)] if len(cat_blank) else True),
                          index=col.index)
     if col.dtype == object:
-        return coerce.blank_mask(col)
+        return coerce.blank_mask(col, ta)
     return col.isna()
 
 
-def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool):
+def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np.ndarray | None = None):
     """One raw column -> (typed values, bad cells) with coerce.CONVERTERS[kind]. Columns that arrive typed
     (Parquet) take a shortcut: datetimes and numbers as they are, a categorical column by converting its
     distinct values only; everything else cell by cell as Excel's cells are."""
@@ -265,8 +269,9 @@ def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool):
         if miss.any():
             vals[miss] = None if vals.dtype == object else pd.NA if str(vals.dtype) == "boolean" else np.nan
         return vals, pd.Series(cbad.to_numpy()[take] & ~miss, index=col.index)
-    col = col.astype(object)
-    return conv(col, date1904, blank) if dated else conv(col, blank)
+    if col.dtype != object:
+        col, ta = col.astype(object), None
+    return conv(col, date1904, blank, ta=ta) if dated else conv(col, blank, ta=ta)
 
 
 def _where_zh(source: str) -> str:

@@ -16,13 +16,29 @@ COLUMNS = ["ref_id", "source", "reasons", "due_from_source", "related_ids", "ope
            "compensation", "customer", "contract"]
 
 
+def _flag_bits(flags: dict, in_period: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Per row, which flags are set within the period, as the bits of one integer (flag k = bit k)."""
+    bits, idx = np.zeros(len(in_period), dtype=np.int64), in_period.index
+    for k, v in enumerate(flags.values()):
+        f = v & in_period
+        bits = bits | (f.to_numpy(dtype=bool, na_value=False).astype(np.int64) << k)
+        idx = f.index
+    return bits, idx
+
+
+def _lists(bits: np.ndarray, names: list) -> list:
+    """A new list per row of the names whose bit is set, in the order of `names` (decided once per
+    distinct combination, not per row)."""
+    uniq, inv = np.unique(bits, return_inverse=True)
+    combos = [tuple(n for k, n in enumerate(names) if c >> k & 1) for c in uniq.tolist()]
+    return [list(combos[i]) for i in inv.ravel().tolist()]
+
+
 def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Rows of the period with at least one reason, and their reasons in a fixed order."""
-    table = pd.DataFrame({k: v & in_period for k, v in flags.items()})
-    hit = table.any(axis=1)
-    names = list(flags)
-    reasons = [[n for n, f in zip(names, row) if f] for row in table[hit].itertuples(index=False)]
-    return hit, pd.Series(reasons, index=table.index[hit], dtype=object)
+    bits, idx = _flag_bits(flags, in_period)
+    hit = bits != 0
+    return pd.Series(hit, index=idx), pd.Series(_lists(bits[hit], list(flags)), index=idx[hit], dtype=object)
 
 
 def _breached(rows: dict, metric: str) -> pd.Series:
@@ -32,8 +48,10 @@ def _breached(rows: dict, metric: str) -> pd.Series:
 def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) -> pd.Series:
     """Per item row: the breached metrics judged against the source system's own due time (its due column)."""
     flags = {m: _breached(rows, m) & rows[m].rows.get("due_used", False) for m in metrics}
-    _, lists = _reasons(flags, in_period)
-    return pd.Series([lists.get(i, []) for i in hit.index[hit]], index=hit.index[hit], dtype=object)
+    bits, idx = _flag_bits(flags, in_period)
+    h = hit.to_numpy()
+    mine = bits[h] if idx.equals(hit.index) else pd.Series(bits, index=idx).reindex(hit.index[h], fill_value=0).to_numpy()
+    return pd.Series(_lists(mine, list(flags)), index=hit.index[h], dtype=object)
 
 
 def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
@@ -227,9 +245,11 @@ def _status(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
 
 def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
     """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
-    fees = tickets.df.loc[tickets.usable("ticket_id", "service_fee")].drop_duplicates("ticket_id") \
-        .set_index("ticket_id")["service_fee"]
     ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
+    df = tickets.df
+    need = df["ticket_id"].isin(ticket.dropna().unique())       # only the tickets of the items are looked up
+    need &= tickets.usable("ticket_id", "service_fee")
+    fees = df.loc[need, ["ticket_id", "service_fee"]].drop_duplicates("ticket_id").set_index("ticket_id")["service_fee"]
     return ticket.map(fees).astype("float64").fillna(0.0)
 
 

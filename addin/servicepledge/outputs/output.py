@@ -11,7 +11,14 @@ from . import outfile, sheets, xlsx
 from ..report import Report
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _clean(x):
+    if type(x) in _PLAIN:            # most of a document: nothing to do
+        return x
+    if type(x) is list and all(type(v) in _PLAIN for v in x):
+        return list(x)
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -30,6 +37,9 @@ def _clean(x):
 
 def to_json(doc: dict, indent: int | None = 2) -> str:
     """The report document (docs/REPORT_JSON.md): blank figures are null, rates are fractions."""
+    if indent:                   # the same text as json.dumps with the indent, several times faster
+        from .json_text import dumps
+        return dumps(doc, indent)
     return json.dumps(_clean(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
