@@ -60,6 +60,11 @@ def test_only_clock_free_calls_are_cached():
     assert not offload.cacheable(p, ([[1]], None, None, [["2026-10-31"]], None))      # period empty
     assert not offload.cacheable(["start", "end", "terms"], ([[1]], [[2]], None))      # SP_HOURS: end blank = now
     assert offload.key("a", "SP_KPIS", ([[1]],)) != offload.key("b", "SP_KPIS", ([[1]],))   # per user
+    # the content and its types decide: 1, 1.0, TRUE and "1" are different cells; equal content, equal key
+    keys = {offload.key("a", "SP_KPIS", ([[v]],)) for v in (1, 1.0, True, "1")}
+    assert len(keys) == 4
+    assert offload.key("a", "SP_KPIS", ([[1.5, ""]],)) == offload.key("a", "SP_KPIS", ([[1.5, ""]],))
+    assert offload.key("a", "SP_KPIS", ([[lambda: 1]],)) is None                  # not serialisable: not cached
 
 
 def test_cache_is_bounded():

@@ -55,11 +55,11 @@ def _served(fn):
             return await offload.run(_call, fn, args, kwargs)
         user = offload.current_user_id()
         k = await offload.run(offload.key, user, fn.__name__, args)
-        hit = offload.CACHE.get(k)
+        hit = offload.CACHE.get(k) if k is not None else None
         if hit is not None:
             return hit
         out = await offload.run(_call, fn, args, kwargs)
-        if not (isinstance(out, str) and out.startswith(cells.PREFIX)):      # problems are re-checked
+        if k is not None and not (isinstance(out, str) and out.startswith(cells.PREFIX)):  # problems are re-checked
             offload.CACHE.put(k, out, len(repr(out)))
         return out
 
