@@ -99,14 +99,14 @@ def main() -> int:
             print(json.dumps(out, ensure_ascii=False, indent=1))
             return 0
         threads = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), server_cpu_s(proc.pid)
         for th in threads:
             th.start()
         for th in threads:
             th.join()
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, server_cpu_s(proc.pid) - cpu0
         lat.sort()
-        out.update({"requests": len(lat), "wall_s": round(wall, 2), "requests_per_s": round(len(lat) / wall, 2),
+        out.update({"server_cpu_ms_per_request": round(1000 * cpu / max(1, len(lat)), 1), "requests": len(lat), "wall_s": round(wall, 2), "requests_per_s": round(len(lat) / wall, 2),
                "p50_s": round(statistics.median(lat), 3), "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3),
                "errors": len(errors), "error_codes": sorted(set(map(str, errors)))[:5],
                "results_differing_from_single_call": diffs})
@@ -116,6 +116,23 @@ def main() -> int:
     finally:
         H.stop(proc)
     return 0
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server process and its worker processes (Linux /proc);
+    per request it measures the server's work independently of what else the machine is doing."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def hours_body(rows: int) -> bytes:
@@ -131,6 +148,13 @@ def long_call(base, url, token, rows, timeout) -> dict:
     new connection (another colleague's Excel)."""
     body = hours_body(rows)
     done = {}
+    quiet = []                                      # the same fetches with nothing else running: the baseline
+    for _ in range(30):
+        t = time.perf_counter()
+        httpx.get(base + "/xlwings/custom-functions-meta", timeout=timeout)
+        quiet.append(time.perf_counter() - t)
+        time.sleep(0.1)
+    quiet.sort()
 
     def bg():
         t = time.perf_counter()
@@ -151,6 +175,7 @@ def long_call(base, url, token, rows, timeout) -> dict:
     delays.sort()
     return {"long_rows": rows, "long_body_mb": round(len(body) / 2**20, 1),
             "long_call_s": round(done.get("s", float("nan")), 2), "long_status": done.get("status"),
+            "metadata_alone_p50_s": round(statistics.median(quiet), 3), "metadata_alone_worst_s": round(quiet[-1], 3),
             "metadata_fetches": len(delays), "metadata_p50_s": round(statistics.median(delays), 3) if delays else None,
             "metadata_worst_s": round(delays[-1], 3) if delays else None}
 
