@@ -26,6 +26,9 @@ if sys.platform != "emscripten" and "pyodide" not in sys.modules:
 
 settings.apply_defaults()
 settings.check_startup()
+if "entraid" in settings.auth_providers():
+    from . import entra
+    entra.check_startup()
 
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.responses import PlainTextResponse  # noqa: E402

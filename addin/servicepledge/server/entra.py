@@ -30,15 +30,32 @@ REFUSED = ("登录失败：Microsoft 365 登录无效或已过期，请重新打
            "reopen the task pane to sign in again.")
 
 
-async def get_jwks_json():
-    """The key set of SERVICEPLEDGE_ENTRAID_JWKS_FILE, or None (xlwings Server then fetches Microsoft's)."""
-    path = os.environ.get("SERVICEPLEDGE_ENTRAID_JWKS_FILE", "").strip()
+def read_jwks(env=os.environ) -> dict | None:
+    """The key set of SERVICEPLEDGE_ENTRAID_JWKS_FILE, or None when it is not set; ValueError with one line
+    when the file cannot be read or holds no keys."""
+    path = env.get("SERVICEPLEDGE_ENTRAID_JWKS_FILE", "").strip()
     if not path:
         return None
     try:
-        return json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        data = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise SystemExit(f"SERVICEPLEDGE_ENTRAID_JWKS_FILE {path}: not a readable JSON key set ({e})") from None
+        raise ValueError(f"SERVICEPLEDGE_ENTRAID_JWKS_FILE {path}: not a readable JSON key set ({e})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list) or not data["keys"]:
+        raise ValueError(f"SERVICEPLEDGE_ENTRAID_JWKS_FILE {path}: no \"keys\" list (a JSON Web Key Set is expected)")
+    return data
+
+
+def check_startup(env=os.environ) -> None:
+    """Refuse to start with an unreadable key set file (rather than refuse every sign-in later)."""
+    try:
+        read_jwks(env)
+    except ValueError as e:
+        raise SystemExit(f"servicepledge server: {e}") from None
+
+
+async def get_jwks_json():
+    """xlwings Server's hook: the file's key set, or None (xlwings Server then fetches Microsoft's)."""
+    return read_jwks()
 
 
 def _refused():
