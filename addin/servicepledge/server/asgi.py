@@ -76,7 +76,8 @@ async def _shape(request, exc):
     path = request.url.path
     if not any(c in path for c in CALLS):
         return await _xlwings_500(request, exc)
-    log.warning("malformed call to %s: %s: %s", path, type(exc).__name__, str(exc)[:200])
+    log.warning("malformed call to %s: %s: %s", path, type(exc).__name__, str(exc)[:200],
+                exc_info=(type(exc), exc, exc.__traceback__))
     if isinstance(exc, AttributeError) and "has no attribute" in str(exc):
         name = " ".join(str(exc).rsplit("attribute", 1)[-1].strip(" '\"").split())[:60]
         return PlainTextResponse(UNKNOWN.format(name=name), status_code=404)
