@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ def main() -> int:
     ap.add_argument("--old", default=None, help="folder of the former app.py (hand-made FastAPI app)")
     ap.add_argument("--long", type=int, default=0, help="rows of the background SP_HOURS call (0 = skip)")
     ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
+    ap.add_argument("--only-long", action="store_true", help="skip the load part (with --long)")
     a = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="sp_bench_"))
@@ -89,20 +91,25 @@ def main() -> int:
                         elif not same:
                             diffs += 1
 
+        out = {"app": "old hand-made FastAPI" if a.old else "xlwings Server (servicepledge.server.asgi)",
+               "workers": a.workers, "cache": not a.no_cache, "single_call_s": round(alone, 3),
+               "load_average_1min": round(os.getloadavg()[0], 1)}
+        if a.only_long:
+            out.update(long_call(base, url, tokens[0], a.long, a.timeout))
+            print(json.dumps(out, ensure_ascii=False, indent=1))
+            return 0
         threads = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), server_cpu_s(proc.pid)
         for th in threads:
             th.start()
         for th in threads:
             th.join()
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, server_cpu_s(proc.pid) - cpu0
         lat.sort()
-        out = {"app": "old hand-made FastAPI" if a.old else "xlwings Server (servicepledge.server.asgi)",
-               "workers": a.workers, "cache": not a.no_cache, "single_call_s": round(alone, 3),
-               "requests": len(lat), "wall_s": round(wall, 2), "requests_per_s": round(len(lat) / wall, 2),
+        out.update({"server_cpu_ms_per_request": round(1000 * cpu / max(1, len(lat)), 1), "requests": len(lat), "wall_s": round(wall, 2), "requests_per_s": round(len(lat) / wall, 2),
                "p50_s": round(statistics.median(lat), 3), "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3),
                "errors": len(errors), "error_codes": sorted(set(map(str, errors)))[:5],
-               "results_differing_from_single_call": diffs}
+               "results_differing_from_single_call": diffs})
         if a.long:
             out.update(long_call(base, url, tokens[0], a.long, a.timeout))
         print(json.dumps(out, ensure_ascii=False, indent=1))
@@ -111,12 +118,43 @@ def main() -> int:
     return 0
 
 
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server process and its worker processes (Linux /proc);
+    per request it measures the server's work independently of what else the machine is doing."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def hours_body(rows: int) -> bytes:
+    """SP_HOURS(start, end) over `rows` rows as Office.js sends them: date-time serials with Excel's full
+    precision (e.g. 46300.42824074074), each cell a one-element row."""
+    start = [[46300.0 + (i * 37 % 100003) / 86400.0] for i in range(rows)]
+    end = [[s[0] + (i % 997) / 1440.0] for i, s in enumerate(start)]
+    return json.dumps(H.call_data("SP_HOURS", [start, end, None])).encode()
+
+
 def long_call(base, url, token, rows, timeout) -> dict:
-    """SP_HOURS over `rows` rows in the background; the worst delay of metadata fetches meanwhile."""
-    start = [[46300.0 + i / 1000.0] for i in range(rows)]
-    end = [[46300.5 + i / 1000.0] for i in range(rows)]
-    body = json.dumps(H.call_data("SP_HOURS", [start, end, None])).encode()
+    """SP_HOURS over `rows` rows in the background; the worst delay of metadata fetches meanwhile, each on a
+    new connection (another colleague's Excel)."""
+    body = hours_body(rows)
     done = {}
+    quiet = []                                      # the same fetches with nothing else running: the baseline
+    for _ in range(30):
+        t = time.perf_counter()
+        httpx.get(base + "/xlwings/custom-functions-meta", timeout=timeout)
+        quiet.append(time.perf_counter() - t)
+        time.sleep(0.1)
+    quiet.sort()
 
     def bg():
         t = time.perf_counter()
@@ -127,17 +165,19 @@ def long_call(base, url, token, rows, timeout) -> dict:
     th = threading.Thread(target=bg)
     th.start()
     time.sleep(0.5)
-    worst, n = 0.0, 0
-    with httpx.Client() as c:
-        while th.is_alive() and n < 400:
-            t = time.perf_counter()
-            c.get(base + "/xlwings/custom-functions-meta", timeout=timeout)
-            worst = max(worst, time.perf_counter() - t)
-            n += 1
-            time.sleep(0.25)
+    delays = []
+    while th.is_alive() and len(delays) < 2000:
+        t = time.perf_counter()
+        httpx.get(base + "/xlwings/custom-functions-meta", timeout=timeout)
+        delays.append(time.perf_counter() - t)
+        time.sleep(0.1)
     th.join(timeout)
-    return {"long_rows": rows, "long_call_s": round(done.get("s", float("nan")), 2),
-            "long_status": done.get("status"), "metadata_fetches": n, "metadata_worst_s": round(worst, 3)}
+    delays.sort()
+    return {"long_rows": rows, "long_body_mb": round(len(body) / 2**20, 1),
+            "long_call_s": round(done.get("s", float("nan")), 2), "long_status": done.get("status"),
+            "metadata_alone_p50_s": round(statistics.median(quiet), 3), "metadata_alone_worst_s": round(quiet[-1], 3),
+            "metadata_fetches": len(delays), "metadata_p50_s": round(statistics.median(delays), 3) if delays else None,
+            "metadata_worst_s": round(delays[-1], 3) if delays else None}
 
 
 if __name__ == "__main__":

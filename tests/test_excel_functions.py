@@ -101,6 +101,22 @@ def test_sp_hours_marks_bad_rows_and_mismatched_columns():
     assert len(bad) == 1 and bad[0][0].startswith("#SP!") and "same length" in bad[0][0]
 
 
+def test_sp_hours_row_precedence_in_a_long_column():
+    """Each row's answer by precedence: bad start, then bad end, then a blank, then end before start, else the
+    hours; rows interleaved and repeated (10,000 rows) so whole-column masks must keep every row its own."""
+    starts = [["坏"], ["2026-11-13 09:00"], [""], ["2026-11-13 12:00"], ["2026-11-13 09:00"]] * 2000
+    ends = [["坏"], ["坏"], ["2026-11-13 10:00"], ["2026-11-13 09:00"], ["2026-11-13 10:30"]] * 2000
+    out = call(F, "SP_HOURS", starts, ends)
+    assert len(out) == 10000
+    for i in (0, 4995):                                                 # the same five answers everywhere
+        row = [r[0] for r in out[i:i + 5]]
+        assert row[0].startswith("#SP! start '坏'")                     # both bad: the start is named
+        assert row[1].startswith("#SP! end '坏'")
+        assert row[2] == ""                                             # blank start: blank
+        assert "before start" in row[3]                                 # 09:00 < 12:00
+        assert row[4] == 1.5                                            # 09:00 -> 10:30
+
+
 def test_sp_sla_status_met_breached_pending():
     t0 = dt.datetime(2026, 11, 13, 9, 0)
     start = [[serial(t0)]] * 4

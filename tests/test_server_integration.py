@@ -166,3 +166,47 @@ def test_no_anonymous_server_unless_asked(tmp_path):
     p = subprocess.run([sys.executable, "-c", "import servicepledge.server.asgi"], env=env, capture_output=True,
                        text=True, timeout=120)
     assert p.returncode != 0 and "sign-in is required" in p.stderr
+
+
+@pytest.mark.parametrize("what, path, body, status, text", [
+    ("no func_name", CALL, {k: v for k, v in HOURS.items() if k != "func_name"}, 400, "Malformed request"),
+    ("no args", CALL, {k: v for k, v in HOURS.items() if k != "args"}, 400, "Malformed request"),
+    ("empty body", CALL, b"", 400, "Malformed request"),
+    ("an empty object", CALL, {}, 400, "Malformed request"),
+    ("a function this server lacks", CALL, {**HOURS, "func_name": "SP_NOPE"}, 404, "no function or script 'SP_NOPE'"),
+    ("a script call without the workbook", "/xlwings/custom-scripts-call/build_report", {"args": []}, 400,
+     "Malformed request"),
+    ("a workbook that is not one", "/xlwings/custom-scripts-call/build_report", {"book": 1, "args": []}, 400,
+     "Malformed request"),
+])
+def test_bad_calls_get_one_line_4xx(server, what, path, body, status, text):
+    """Bodies the add-in never sends: one line (zh / en), no 500, nothing of the body echoed."""
+    base, tokens = server
+    r = post(base, path, body, token=tokens["finance"])
+    assert r.status_code == status and text in r.text, what
+    assert ("请求格式不对" in r.text or "服务器上没有" in r.text) and "\n" not in r.text.strip(), what
+    assert "46300" not in r.text and "caller_address" not in r.text, what
+
+
+def test_unknown_script_with_a_workbook_is_404(server):
+    base, tokens = server
+    r = post(base, "/xlwings/custom-scripts-call/nope", {**book_json(), "args": []}, token=tokens["finance"])
+    assert r.status_code == 404 and "'nope'" in r.text and "reload the add-in" in r.text
+
+
+@pytest.mark.parametrize("args, given", [([], 0), ([[[46300.5]]], 1), ([[[1]]] * 6, 6)])
+def test_wrong_number_of_arguments_is_one_sp_cell(server, args, given):
+    """SP_HOURS(start, end, [terms]): 2 to 3 arguments; other counts are one '#SP!' cell, not a traceback."""
+    base, tokens = server
+    r = post(base, CALL, {**HOURS, "args": args}, token=tokens["manager"])
+    assert r.status_code == 200
+    assert r.json() == {"result": [[f"#SP! SP_HOURS 需要 2–3 个参数，收到 {given} 个 / SP_HOURS takes 2–3 "
+                                    f"arguments, got {given}: reload the add-in"]]}
+
+
+def test_input_problems_are_one_sp_cell(server):
+    base, tokens = server
+    r = post(base, CALL, H.call_data("SP_CHART", [[["pie"]]] + H.kpis_args()), token=tokens["manager"])
+    assert r.status_code == 200
+    (cell,), = r.json()["result"]
+    assert cell.startswith("#SP! ") and "pie" in cell and "compliance" in cell and "\n" not in cell

@@ -60,6 +60,11 @@ def test_only_clock_free_calls_are_cached():
     assert not offload.cacheable(p, ([[1]], None, None, [["2026-10-31"]], None))      # period empty
     assert not offload.cacheable(["start", "end", "terms"], ([[1]], [[2]], None))      # SP_HOURS: end blank = now
     assert offload.key("a", "SP_KPIS", ([[1]],)) != offload.key("b", "SP_KPIS", ([[1]],))   # per user
+    # the content and its types decide: 1, 1.0, TRUE and "1" are different cells; equal content, equal key
+    keys = {offload.key("a", "SP_KPIS", ([[v]],)) for v in (1, 1.0, True, "1")}
+    assert len(keys) == 4
+    assert offload.key("a", "SP_KPIS", ([[1.5, ""]],)) == offload.key("a", "SP_KPIS", ([[1.5, ""]],))
+    assert offload.key("a", "SP_KPIS", ([[lambda: 1]],)) is None                  # not serialisable: not cached
 
 
 def test_cache_is_bounded():
@@ -67,3 +72,18 @@ def test_cache_is_bounded():
     for i in range(10):
         c.put(str(i), i, 90)
     assert len(c) == 4 and c.get("0") is None and c.get("9") == 9              # 4 * 90 <= 400 < 5 * 90
+
+
+def test_entra_key_set_file(tmp_path):
+    from servicepledge.server import entra
+    assert entra.read_jwks({}) is None                                   # not set: Microsoft's keys are fetched
+    good = tmp_path / "jwks.json"
+    good.write_text('{"keys": [{"kty": "RSA", "kid": "k", "n": "AQAB", "e": "AQAB"}]}', encoding="utf-8")
+    assert entra.read_jwks({"SERVICEPLEDGE_ENTRAID_JWKS_FILE": str(good)})["keys"][0]["kid"] == "k"
+    for text, why in [("{not json", "not a readable JSON key set"), ('{"keys": []}', 'no "keys" list')]:
+        bad = tmp_path / "bad.json"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(SystemExit, match=why):
+            entra.check_startup({"SERVICEPLEDGE_ENTRAID_JWKS_FILE": str(bad)})
+    with pytest.raises(SystemExit, match="not a readable JSON key set"):
+        entra.check_startup({"SERVICEPLEDGE_ENTRAID_JWKS_FILE": str(tmp_path / "missing.json")})

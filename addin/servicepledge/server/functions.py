@@ -46,20 +46,38 @@ def _call(fn, args: tuple, kwargs: dict):
         return cells.fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
 
 
+def _arity(fn, sig, args: tuple, kwargs: dict) -> str | None:
+    """'#SP! …' when the call does not fit the function (only a request the add-in did not build), else None."""
+    try:
+        sig.bind(*args, **kwargs)
+        return None
+    except TypeError:
+        ps = sig.parameters.values()
+        need = sum(p.default is inspect.Parameter.empty for p in ps)
+        most = len(sig.parameters)
+        span = f"{need}" if need == most else f"{need}–{most}"
+        return cells.fail(f"{fn.__name__} 需要 {span} 个参数，收到 {len(args) + len(kwargs)} 个 / {fn.__name__} takes "
+                          f"{span} arguments, got {len(args) + len(kwargs)}: reload the add-in")
+
+
 def _served(fn):
-    params = list(inspect.signature(fn).parameters)
+    sig = inspect.signature(fn)
+    params = list(sig.parameters)
 
     @functools.wraps(fn)
     async def served(*args, **kwargs):
+        wrong = _arity(fn, sig, args, kwargs)
+        if wrong:
+            return wrong
         if kwargs or not offload.cacheable(params, args):
             return await offload.run(_call, fn, args, kwargs)
         user = offload.current_user_id()
         k = await offload.run(offload.key, user, fn.__name__, args)
-        hit = offload.CACHE.get(k)
+        hit = offload.CACHE.get(k) if k is not None else None
         if hit is not None:
             return hit
         out = await offload.run(_call, fn, args, kwargs)
-        if not (isinstance(out, str) and out.startswith(cells.PREFIX)):      # problems are re-checked
+        if k is not None and not (isinstance(out, str) and out.startswith(cells.PREFIX)):  # problems are re-checked
             offload.CACHE.put(k, out, len(repr(out)))
         return out
 
