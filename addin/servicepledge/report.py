@@ -63,7 +63,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
     lang = lang or terms["lang"]
     if lang not in ("zh", "en"):
-        raise TermsError(f"language '{lang}' is not available; use zh or en")
+        raise TermsError(f"language '{lang}' is not available; use zh or en", zh=f"语言“{lang}”不可用；请用 zh 或 en")
     as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
     raw_ledger = tables["FundLedger"]         # the ledger as read: the reconciliation starts from its total
     clipped = clip(tables, as_of)            # the tables as they stood at as_of: later events not yet happened

@@ -59,7 +59,7 @@ VALIDATIONS = {("Tickets", "priority"): ("priority", "warning"), ("Tickets", "co
 def write_template(path, lang: str = "zh", with_sample: bool = False, force: bool = False) -> Path:
     """Write the template workbook; never over an existing file unless `force` (then 'name (2).xlsx')."""
     if lang not in ("zh", "en"):
-        raise InputError(f"language '{lang}' is not available; use zh or en")
+        raise InputError(f"language '{lang}' is not available; use zh or en", zh=f"语言“{lang}”不可用；请用 zh 或 en")
     path = outfile.xlsx_target(path, "servicepledge-template.xlsx", lang)
     out = outfile.claim(path, force=force, lang=lang)
     data = _reproducible_bytes(build_template(lang, with_sample))

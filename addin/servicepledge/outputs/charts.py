@@ -46,7 +46,9 @@ def kind_of(kind) -> str:
     k = str(kind or "").strip()
     k = ALIASES.get(k, ALIASES.get(k.lower(), k.lower()))
     if k not in KINDS:
-        raise ValueError(f"unknown chart '{kind}'; use one of {', '.join(KINDS)}")
+        from ..inputs.tables import InputError      # a ValueError that knows both wordings
+        raise InputError(f"unknown chart '{kind}'; use one of {', '.join(KINDS)}",
+                         zh=f"无法识别的图表“{kind}”；请用 {'、'.join(KINDS)}（达标率、流失率、基金、违约）")
     return k
 
 
