@@ -147,7 +147,8 @@ def _warn_unknown(t: Loaded, typed: pd.Series, rows: np.ndarray, period, issues:
     more_en = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
     col = t.header("contract")
     issues.add_many(t.table.name, t.df.loc[rows, "_row"], col,
-                    "contract not in the Contracts table; the Terms sheet's terms are used")
+                    ("合同编号不在合同表中；按承诺参数表的参数计算",
+                     "contract not in the Contracts table; the Terms sheet's terms are used"))
     issues.warn("contract_unknown", t.table.name, "contract",
                 f"{t.table.zh}在 {period.label} 有 {n} 行的{col}（{'、'.join(shown)}{more_zh}）不在合同表中，"
                 f"按承诺参数表的条款（默认合同）计算：请在合同表中补上这些合同，或更正{col}",

@@ -32,7 +32,8 @@ def _report(book, period, as_of):
     except xw.XlwingsError:
         raise
     except Exception as e:      # one line, never a traceback (the add-in shows it in a dialog)
-        raise xw.XlwingsError(f"servicepledge could not build the report: {type(e).__name__}: {e}") from None
+        raise xw.XlwingsError(f"servicepledge 无法生成报告 / could not build the report: "     # language unknown here
+                              f"{type(e).__name__}: {e}") from None
 
 
 def _refresh(book):
