@@ -61,7 +61,7 @@ def first_run():
 def test_scripts_are_registered():
     meta = {m["function_name"]: m for m in custom_scripts_meta(S)}
     assert set(meta) == {"build_report", "refresh_kpis"}
-    assert "Build monthly report" in meta["build_report"]["name"]
+    assert "Build report" in meta["build_report"]["name"]
 
 
 def test_report_sheets_are_added_after_the_inputs_and_marked(first_run, report):

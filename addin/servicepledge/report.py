@@ -1,4 +1,4 @@
-"""Assemble the monthly report (docs/REPORT_JSON.md) from typed tables: one place that calls every KPI."""
+"""Assemble the report (docs/REPORT_JSON.md) from typed tables: one place that calls every KPI."""
 from __future__ import annotations
 
 import datetime as dt

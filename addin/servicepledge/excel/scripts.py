@@ -1,4 +1,4 @@
-"""The buttons inside Excel (docs/EXCEL.md): build the monthly report into the open workbook, and
+"""The buttons inside Excel (docs/EXCEL.md): build the report into the open workbook, and
 refresh the template's KPI sheet.
 
 - `build_report(book)`: reads the input tables of the open workbook (never changes them), computes
@@ -63,7 +63,7 @@ def _param(book, bt, name: str, given):
 
 # ---------------------------------------------------------------- the report
 def build_report_into(book, period=None, as_of=None, lang=None, mask: bool = True) -> list:
-    """Build the monthly report into `book`; returns where each sheet went (render.Placed)."""
+    """Build the report into `book`; returns where each sheet went (render.Placed)."""
     bt = None
     try:
         bt = B.read_book(book)
@@ -189,9 +189,9 @@ def _book_lang(book) -> str:
 
 
 # ---------------------------------------------------------------- the buttons
-@script(name="生成月度报告 Build monthly report")
+@script(name="生成报告 Build report")
 def build_report(book: xw.Book, period: str = "", as_of: str = ""):
-    """Build the monthly report (dashboard, breach register, fund disclosure, staffing, data issues,
+    """Build the report (dashboard, breach register, fund disclosure, staffing, data issues,
     audit) into this workbook. Period and as-of: empty = the KPI sheet's cells, else the latest month
     and now."""
     build_report_into(book, period or None, as_of or None)

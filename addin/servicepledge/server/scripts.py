@@ -1,6 +1,6 @@
 """The report buttons as xlwings Server serves them (project/custom_scripts imports this).
 
-- build_report (生成月度报告 Build monthly report): writes the fund disclosure and the whole report;
+- build_report (生成报告 Build report): writes the fund disclosure and the whole report;
   needs the `finance` role (SERVICEPLEDGE_ROLE_FINANCE).
 - refresh_kpis (刷新KPI公式 Refresh KPI sheet): rewrites the KPI formulas with the names this server
   registers (`settings.function_prefix()`); needs the `manager` role.
@@ -40,9 +40,9 @@ def _refresh(book):
     _S.refresh_kpis_in(book, prefix=settings.function_prefix())
 
 
-@script(name="生成月度报告 Build monthly report", required_roles=_roles(ROLE_FINANCE))
+@script(name="生成报告 Build report", required_roles=_roles(ROLE_FINANCE))
 async def build_report(book: xw.Book, period: str = "", as_of: str = ""):
-    """Build the monthly report (dashboard, breach register, fund disclosure, staffing, data issues,
+    """Build the report (dashboard, breach register, fund disclosure, staffing, data issues,
     audit) into this workbook. Period and as-of: empty = the KPI sheet's cells, else the latest month
     and now."""
     await offload.run(_report, book, period, as_of)
