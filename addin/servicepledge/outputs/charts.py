@@ -290,7 +290,7 @@ def _draw_compliance(fig, df, r, lang):
                Line2D([], [], color=PALETTE["line"], ls="--", label=t("line.target", lang, v="100%"))]
     legend_ax.legend(handles=handles, loc="center left", fontsize=8.5, title=f"{periods[0]} – {periods[-1]}"
                      if periods else None, title_fontsize=8.5, alignment="left")
-    _title(fig, t("chart.compliance", lang))
+    _title(fig, t("chart.compliance", lang, n=len(periods)))      # the window shown: 12, or a longer range
 
 
 def _draw_turnover(fig, df, r, lang):

@@ -100,7 +100,7 @@ L: dict[str, tuple[str, str]] = {
     "days.calendar": ("日历日", "calendar days"), "days.working": ("工作日", "working days"),
     "page_of": ("第 &P 页，共 &N 页", "Page &P of &N"),
     # charts
-    "chart.compliance": ("各项服务时效达标率（近12个月）", "SLA compliance, last 12 months"),
+    "chart.compliance": ("各项服务时效达标率（近{n}个月）", "SLA compliance, last {n} months"),   # n: months shown
     "chart.turnover": ("人员流失率：当月与滚动{n}个月", "Staff turnover, monthly and rolling {n} months"),
     "chart.fund": ("专项基金：预算与本年累计支出（{year}年）", "Fund: budget vs spent YTD ({year})"),
     "chart.breaches": ("本期违约事项：按状态与等级", "Breaches by status and severity"),
@@ -124,7 +124,7 @@ L: dict[str, tuple[str, str]] = {
     "title.sla": ("服务时效", "Service times"), "title.complaints": ("投诉处理", "Complaint handling"),
     "title.breach_summary": ("违约汇总", "Breaches"), "title.fund": ("专项售后服务基金", "Special after-sales fund"),
     "title.disclosure": ("专项售后服务基金 支出公示", "Special after-sales fund — expense disclosure"),
-    "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近12个月", "Last 12 months"),
+    "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近{n}个月", "Last {n} months"),
     "title.breaches": ("违约登记表", "Breach register"), "title.issues": ("数据问题清单", "Data issues"),
     "title.audit": ("审计信息", "Audit trail"),
     # issue 9: approval words that could not be read, empty populations

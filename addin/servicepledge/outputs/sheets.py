@@ -307,7 +307,7 @@ def staffing(r: Report) -> SheetModel:
     hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
                  "rolling_rate", "threshold"]
     hrows = [[_v(x) for x in rec] for rec in r.staffing[hist_cols].itertuples(index=False)]
-    hist = Block(t("title.history", lang), [t(c, lang) for c in hist_cols], hrows,
+    hist = Block(t("title.history", lang, n=len(hrows)), [t(c, lang) for c in hist_cols], hrows,
                  [TEXT, INT, INT, "num", INT, PCT, PCT, PCT])
     return SheetModel("staffing", t("sheet.staffing", lang), t("title.turnover", lang), _subtitle(r), [head, hist])
 
