@@ -103,8 +103,8 @@ def test_typo_in_first_response_header_in_process(tmp_path, monkeypatch, calamin
     assert r.doc["response"]["unavailable"] == ("missing column 首次响应时间 (first_response_at); "
                                                 "header '首次响应时问' not recognised")
     assert [w["message"] for w in r.doc["warnings"]] == [
-        "Tickets: column '首次响应时问' is not recognised; did you mean '首次响应时间' (first_response_at)? "
-        "First-response compliance is not computed."]
+        "服务工单: column '首次响应时问' is not recognised; did you mean '首次响应时间' (first_response_at)? "
+        "First-response compliance is not computed."]          # Chinese headers: the table's Chinese name
     card = sheets.dashboard(r).blocks[0].rows[0]
     assert card == ["First response Compliance", "Cannot compute", 1.0, "Column missing"]     # not 0%
     sla = sheets.dashboard(r).blocks[3].rows[0]

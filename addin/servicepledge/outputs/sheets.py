@@ -315,7 +315,8 @@ def staffing(r: Report) -> SheetModel:
 def issues(r: Report) -> SheetModel:
     lang = r.lang
     cols = ["table", "row", "column", "problem"]
-    rows = [[_table_name(i["table"], lang) if c == "table" else i[c] for c in cols] for i in r.doc["data_issues"]]
+    rows = [[r.table_names.get(i["table"]) or _table_name(i["table"], lang) if c == "table" else i[c] for c in cols]
+            for i in r.doc["data_issues"]]
     title = t("title.issues", lang) + (f" ({len(rows)})" if rows else f" — {t('no_issues', lang)}")
     return SheetModel("issues", t("sheet.issues", lang), title, _subtitle(r),
                       [Block(None, [t(c, lang) for c in cols], rows, [TEXT, INT, TEXT, TEXT])], print_sheet=False)
