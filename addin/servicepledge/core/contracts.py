@@ -73,6 +73,7 @@ def build(table: Loaded | None, base: Terms) -> Terms:
     for rec in df.to_dict("records"):        # one pass per contract (tens of rows), never per ticket
         values, given = dict(base.values), set(base.given)
         where = f"Contracts (合同) row {rec['_row']}"
+        where_zh = f"合同表（Contracts）第 {rec['_row']} 行"
         for k in CONTRACT_KEYS:
             v = rec.get(k)
             if _is_blank(v):
@@ -80,13 +81,15 @@ def build(table: Loaded | None, base: Terms) -> Terms:
             try:
                 values[k] = parse_value(k, v)
             except TermsError as e:
-                raise TermsError(f"{where}, column '{table.header(k)}': {str(e).replace('Terms ', '', 1)}") \
+                raise TermsError(f"{where}, column '{table.header(k)}': {e.say('en').replace('Terms ', '', 1)}",
+                                 zh=f"{where_zh}，列“{table.header(k)}”：{e.say('zh').replace('承诺参数', '', 1)}") \
                     from None
             given.add(k)
         try:
             _check_consistency(values)
         except TermsError as e:
-            raise TermsError(f"{where} (contract {rec['contract']}): {e}") from None
+            raise TermsError(f"{where} (contract {rec['contract']}): {e.say('en')}",
+                             zh=f"{where_zh}（合同 {rec['contract']}）：{e.say('zh')}") from None
         out.append((str(rec["contract"]), Terms(values, dict(base.overrides), frozenset(given))))
     return ContractTerms(dict(base.values), dict(base.overrides), base.given, tuple(out))
 
