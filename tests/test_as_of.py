@@ -77,7 +77,8 @@ def test_records_started_after_as_of_do_not_exist_yet():
     assert r.doc["response"]["total"] == 1 and r.doc["response"]["pending"] == 1
     w = [x for x in r.doc["warnings"] if x["code"] == "after_as_of"]
     assert w == [dict(code="after_as_of", table="Tickets", column=None,
-                      message="服务工单：截至时间 2026-10-31 18:00 之后的事项当时尚未发生——opened_at在其后的 2 行未计入。")]
+                      message="Tickets：截至时间 2026-10-31 18:00 之后的事项当时尚未发生——opened_at在其后的 2 行未计入。")]
+    # (English headers, as the helper writes them: the table is named Tickets in a zh report too, §17)
     en = report(period=None, Tickets=tk, terms={"lang": "en"}).doc["warnings"]
     assert [x["message"] for x in en if x["code"] == "after_as_of"] == [
         "Tickets: judged as it stood at as_of 2026-10-31 18:00, later events have not happened yet — "
@@ -146,7 +147,7 @@ def test_approval_dated_after_as_of_is_not_yet_approved():
     d = r.disclosure.set_index("entry_id")
     assert not d.loc["E1", "approved"] and pd.isna(d.loc["E1", "approved_on"])
     w = {x["table"]: x["message"] for x in r.doc["warnings"] if x["code"] == "after_as_of"}
-    assert w["FundLedger"] == ("基金台账：截至时间 2026-10-31 18:00 之后的事项当时尚未发生——date在其后的 1 行未计入；"
+    assert w["FundLedger"] == ("FundLedger：截至时间 2026-10-31 18:00 之后的事项当时尚未发生——date在其后的 1 行未计入；"
                                "approved_on 1 项视为空白；审核日期在其后的 1 笔支出按未审核计。")
 
 

@@ -159,5 +159,5 @@ def test_severity_resting_on_an_unreadable_notice_cell_is_named_in_a_warning():
     assert (items["T1"]["severity"], items["T2"]["severity"], items["T3"]["severity"]) == ("minor", "major", "major")
     got = [w for w in r.doc["warnings"] if w["code"] == "severity_uncertain"]
     assert got == [{"code": "severity_uncertain", "table": "Notices", "column": "severity",
-                    "message": "违约通知 N1（按轻微） 的违约等级或核心义务未履行一栏无法识别，违约等级由其他栏推定，"
+                    "message": "Notices N1（按轻微） 的违约等级或核心义务未履行一栏无法识别，违约等级由其他栏推定，"
                                "整改期限、减免与赔偿可能不同：请核对并更正（见数据问题）"}]

@@ -164,7 +164,7 @@ def test_breaches_data_is_the_document(rep):
 def test_labels_in_the_report_language(rep, kind):
     fig = charts.figure(kind, rep)
     shown = texts(fig)
-    title = {"compliance": t("chart.compliance", rep.lang),
+    title = {"compliance": t("chart.compliance", rep.lang, n=12),
              "turnover": t("chart.turnover", rep.lang, n=12),
              "fund": t("chart.fund", rep.lang, year=2026),
              "breaches": t("chart.breaches", rep.lang)}[kind]

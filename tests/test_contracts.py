@@ -213,10 +213,13 @@ def test_bad_contract_term_names_row_and_column(tmp_path):
     bad = [r[:] for r in CONTRACTS]
     bad[2][3] = "sometimes"
     path = write_book(tmp_path / "bad.xlsx", {"服务工单": TICKETS, "合同": bad})
-    res = cli("report", str(path), "--period", PERIOD, "--as-of", AS_OF, "--json")
+    res = cli("report", str(path), "--period", PERIOD, "--as-of", AS_OF, "--json", "--lang", "en")
     assert res.returncode != 0
     line = res.stderr.strip().splitlines()[-1]
     assert "Contracts (合同) row 3" in line and "计时方式" in line and "sometimes" in line and "Traceback" not in res.stderr
+    zh = cli("report", str(path), "--period", PERIOD, "--as-of", AS_OF, "--json", "--lang", "zh")
+    line = zh.stderr.strip().splitlines()[-1]
+    assert "合同表（Contracts）第 3 行，列“计时方式”：" in line and "sometimes" in line and "row" not in line
 
 
 def test_grouped_statuses_equal_each_contract_alone():

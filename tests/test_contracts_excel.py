@@ -72,6 +72,6 @@ def test_kpis_per_contract(by_contract):
 
 def test_unknown_contract_is_one_line():
     got = call(F, "SP_COMPLIANCE", T, [[PERIOD]], [[""]], [[AS_OF]], [[""]], [["Z-9"]], K)
-    assert got[0][0] == "#SP! contract 'Z-9' is not in the Contracts table (合同); use one of: A, B"
+    assert got[0][0] == "#SP! 合同“Z-9”不在合同表（Contracts）中；请用其中之一：A、B"      # no terms lang: zh
     got = call(F, "SP_COMPLIANCE", T, [[PERIOD]], [[""]], [[AS_OF]], [[""]], [["A"]], "")
-    assert got[0][0].startswith("#SP! contract 'A': pass the Contracts table (合同) after it")
+    assert got[0][0].startswith("#SP! 合同“A”：请在其后传入合同表（Contracts）")

@@ -135,8 +135,8 @@ def test_a_period_without_budget(tmp_path):
     assert "⚠ 注意：" + w[0]["message"] in sheets.fund(r).warnings
     en = _run(_book(tmp_path, ledger, name="en.xlsx"), "2027-Q1", as_of="2027-03-31 18:00", lang="en")
     assert [x["message"] for x in en.doc["warnings"] if x["code"] == "no_budget"] == [
-        "FundBudget has no budget for 2027: the fund utilization of 2027-Q1 cannot be computed "
-        "(add the 2027 budget lines to FundBudget)"]
+        "基金预算 (FundBudget) has no budget for 2027: the fund utilization of 2027-Q1 cannot be computed "
+        "(add the 2027 budget lines to 基金预算 (FundBudget))"]      # Chinese headers: the workbook's name (§17)
     # a workbook without any budget lines: no warning, the page notes it
     bare = _run(_book(tmp_path, ledger, budget=None, name="bare.xlsx"), "2027-Q1", as_of="2027-03-31 18:00")
     assert not [x for x in bare.doc["warnings"] if x["code"] == "no_budget"]

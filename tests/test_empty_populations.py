@@ -45,7 +45,7 @@ def test_no_tickets_in_the_period_names_the_months_in_the_data(tmp_path):
                     "服务工单在 2026-11 没有记录（数据中的工单日期范围为 2026-01 至 2026-10）")]
     _, en = _warnings(path, "2026-11", "en")
     assert en == [("empty_population", "Tickets",
-                   "Tickets has no rows in 2026-11 (the tickets in the data run from 2026-01 to 2026-10)")]
+                   "服务工单 (Tickets) has no rows in 2026-11 (the tickets in the data run from 2026-01 to 2026-10)")]
     assert "⚠ 注意：服务工单在 2026-11 没有记录（数据中的工单日期范围为 2026-01 至 2026-10）" in sheets.dashboard(r).warnings
 
 
@@ -65,8 +65,8 @@ def test_complaints_ledger_and_staff_outside_the_period(tmp_path):
         ("empty_population", "FundLedger", "基金台账在 2024-01 没有记录（数据中的支出记录日期范围为 2026-11）"),
     ]
     _, en = _warnings(path, "2024-01", "en")
-    assert en[1][2] == "Complaints has no rows in 2024-01 (the complaints in the data are all in 2026-11)"
-    assert en[2][2] == "Staff has nobody employed in 2024-01 (the staff in the data were employed from 2024-03 to now)"
+    assert en[1][2] == "客户投诉 (Complaints) has no rows in 2024-01 (the complaints in the data are all in 2026-11)"
+    assert en[2][2] == "服务人员 (Staff) has nobody employed in 2024-01 (the staff in the data were employed from 2024-03 to now)"
 
 
 def test_staff_who_all_left_before_the_period(tmp_path):

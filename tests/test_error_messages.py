@@ -71,7 +71,7 @@ def zlib_damaged(tmp_path) -> Path:
 
 def test_broken_deflate_stream_is_a_damaged_workbook(tmp_path, capsys, reader):
     bad = zlib_damaged(tmp_path)
-    code, err = run(capsys, "report", str(bad), *ARGS, "-o", str(tmp_path / "r.xlsx"))
+    code, err = run(capsys, "report", str(bad), *ARGS, "-o", str(tmp_path / "r.xlsx"), "--lang", "en")
     assert code == 2 and err.count("\n") == 1, err
     assert re.fullmatch(rf"servicepledge: 坏的\.xlsx: the workbook is damaged \(compressed data is corrupt: "
                         rf"Error -?\d+ while decompressing data: [^\n]+\); {FIX}\n", err), err
@@ -84,7 +84,7 @@ def test_xml_part_declaring_a_multi_byte_encoding(tmp_path, capsys, reader):
     body = re.sub(rb"^(<\?xml[^>]*\?>)?", b'<?xml version="1.0" encoding="GBK"?>', zipfile.ZipFile(ok).read(part),
                   count=1)
     bad = corpus._rewrite(ok, tmp_path / "gbk.xlsx", part, body)
-    code, err = run(capsys, "report", str(bad), *ARGS, "--json")
+    code, err = run(capsys, "report", str(bad), *ARGS, "--json", "--lang", "en")
     assert (code, err) == (2, "servicepledge: gbk.xlsx: the workbook is damaged (an XML part declares a multi-byte "
                               f"encoding such as GBK; Excel writes UTF-8); {FIX}\n")
 
@@ -100,7 +100,7 @@ def test_a_reader_panic_or_multi_line_library_text_is_one_line(tmp_path, capsys,
     def panic(path, **kw):
         raise PanicException("called `Option::unwrap()` on a `None` value\n  at src/xlsx/mod.rs:1234\n\nnote: x")
     monkeypatch.setattr(R, "read_workbook", panic)
-    code, err = run(capsys, "report", str(ok), *ARGS, "--json")
+    code, err = run(capsys, "report", str(ok), *ARGS, "--json", "--lang", "en")
     assert (code, err) == (2, "servicepledge: in.xlsx: cannot be read as an Excel workbook (PanicException: called "
                               "`Option::unwrap()` on a `None` value at src/xlsx/mod.rs:1234 note: x); " + FIX + "\n")
 

@@ -94,11 +94,15 @@ def test_sp_hours_calendar_and_business_time():
 def test_sp_hours_marks_bad_rows_and_mismatched_columns():
     out = call(F, "SP_HOURS", [["2026-11-13 09:00"], ["not a date"], ["2026-11-13 09:00"]],
                [["2026-11-13 08:00"], ["2026-11-13 10:00"], ["2026-11-13 10:00"]])
-    assert out[0][0].startswith("#SP!") and "before start" in out[0][0]
-    assert out[1][0].startswith("#SP!") and "not a date" in out[1][0]
+    assert out[0][0] == "#SP! 结束时间早于开始时间；请检查这两个日期"          # no terms: zh, the Terms default
+    assert out[1][0] == "#SP! start“not a date”不是日期时间；请写成 2026-10-05 14:30"
     assert out[2] == [1.0]
     bad = call(F, "SP_HOURS", [[1], [2], [3]], [[1], [2]])
-    assert len(bad) == 1 and bad[0][0].startswith("#SP!") and "same length" in bad[0][0]
+    assert len(bad) == 1 and bad[0][0] == "#SP! start 有 3 个单元格，而 end 有 2 个；请给长度相同的两列"
+    en = call(F, "SP_HOURS", [["2026-11-13 09:00"], ["not a date"]], [["2026-11-13 08:00"], ["2026-11-13 10:00"]],
+              [["lang", "en"]])
+    assert en == [["#SP! end is before start; check the two dates"],
+                  ["#SP! start 'not a date' is not a date/time; write it as 2026-10-05 14:30"]]
 
 
 def test_sp_hours_row_precedence_in_a_long_column():
@@ -106,7 +110,7 @@ def test_sp_hours_row_precedence_in_a_long_column():
     hours; rows interleaved and repeated (10,000 rows) so whole-column masks must keep every row its own."""
     starts = [["坏"], ["2026-11-13 09:00"], [""], ["2026-11-13 12:00"], ["2026-11-13 09:00"]] * 2000
     ends = [["坏"], ["坏"], ["2026-11-13 10:00"], ["2026-11-13 09:00"], ["2026-11-13 10:30"]] * 2000
-    out = call(F, "SP_HOURS", starts, ends)
+    out = call(F, "SP_HOURS", starts, ends, [["lang", "en"]])
     assert len(out) == 10000
     for i in (0, 4995):                                                 # the same five answers everywhere
         row = [r[0] for r in out[i:i + 5]]
@@ -214,8 +218,8 @@ def test_1904_workbook_gives_the_same_figures(grids, report):
     ("unknown term", ["#SP!", "未知参数“respons_hours”"]),     # terms without lang: zh, the Terms default
     ("unknown term en", ["#SP! Terms: unknown key 'respons_hours'"]),    # lang en in the same terms: en only
     ("bad period", ["#SP!", "期间“2026-13”", "2026-Q3"]),     # the default terms: zh
-    ("bad metric", ["#SP!", "metric 'speed'"]),
-    ("one-column terms", ["#SP!", "two-column Terms table"]),
+    ("bad metric", ["#SP!", "metric“speed”无法识别"]),
+    ("one-column terms", ["#SP!", "两列的承诺参数表", "Terms[#All]"]),
     ("bad term value", ["#SP!", "turnover_threshold"]),
 ])
 def test_argument_problems_return_one_readable_text(grids, case, words):
@@ -245,7 +249,7 @@ def test_unexpected_errors_are_one_text_too(grids, monkeypatch):
         raise KeyError("boom")
     monkeypatch.setattr(F, "compute", boom)
     out = call(F, "SP_TURNOVER", as_arg(grids["Staff"]))
-    assert out[0][0].startswith("#SP! unexpected error") and "KeyError" in out[0][0]
+    assert out[0][0].startswith("#SP! 意外错误") and "KeyError" in out[0][0]
 
 
 def test_terms_argument_forms(grids):
@@ -284,4 +288,4 @@ def test_sp_chart_unknown_kind_and_classic(grids, monkeypatch):
     monkeypatch.delenv("XLWINGS_ON_SERVER")
     monkeypatch.setattr(sys, "platform", "win32")    # classic xlwings (also when this runs in Pyodide)
     out = F.SP_CHART("fund", *args(grids, "Tickets"))
-    assert out.startswith("#SP!") and "report button" in out
+    assert out.startswith("#SP!") and "“生成报告”按钮" in out

@@ -61,7 +61,7 @@ def first_run():
 def test_scripts_are_registered():
     meta = {m["function_name"]: m for m in custom_scripts_meta(S)}
     assert set(meta) == {"build_report", "refresh_kpis"}
-    assert "Build monthly report" in meta["build_report"]["name"]
+    assert "Build report" in meta["build_report"]["name"]
 
 
 def test_report_sheets_are_added_after_the_inputs_and_marked(first_run, report):
@@ -188,6 +188,13 @@ def test_input_problem_is_one_readable_message():
     with pytest.raises(xw.XlwingsError) as e:
         run("build_report", payload, PERIOD, AS_OF)
     assert "受理时间" in str(e.value) and "Traceback" not in str(e.value)
+    assert "缺少列" in str(e.value) and "missing column" not in str(e.value)   # the book's language only (zh)
+    terms = next(s for s in payload["sheets"] if s["name"] in ("承诺参数", "Terms"))
+    terms["values"] = [r if str(r[0]) != "lang" else ["lang", "en", *r[2:]] for r in terms["values"]]
+    assert any(r[:2] == ["lang", "en"] for r in terms["values"])
+    with pytest.raises(xw.XlwingsError) as e:
+        run("build_report", payload, PERIOD, AS_OF)
+    assert "missing column 'opened_at'" in str(e.value) and "缺少列" not in str(e.value)     # Terms lang en
 
 
 def test_refresh_kpis_rewrites_the_formulas(tmp_path, monkeypatch):

@@ -103,8 +103,8 @@ def test_typo_in_first_response_header_in_process(tmp_path, monkeypatch, calamin
     assert r.doc["response"]["unavailable"] == ("missing column 首次响应时间 (first_response_at); "
                                                 "header '首次响应时问' not recognised")
     assert [w["message"] for w in r.doc["warnings"]] == [
-        "Tickets: column '首次响应时问' is not recognised; did you mean '首次响应时间' (first_response_at)? "
-        "First-response compliance is not computed."]
+        "服务工单 (Tickets): column '首次响应时问' is not recognised; did you mean '首次响应时间' (first_response_at)? "
+        "First-response compliance is not computed."]          # Chinese headers: the table's Chinese name
     card = sheets.dashboard(r).blocks[0].rows[0]
     assert card == ["First response Compliance", "Cannot compute", 1.0, "Column missing"]     # not 0%
     sla = sheets.dashboard(r).blocks[3].rows[0]
@@ -176,7 +176,7 @@ def test_duplicate_and_unnamed_columns(tmp_path):
     assert r.doc["response"]["met"] == 1         # the first 首次响应时间 is read
     assert [(i["row"], i["column"], i["problem"]) for i in r.doc["data_issues"]] == [
         (1, "首次响应时间", "column '首次响应时间' appears twice; only the first (column C) is read"),
-        (1, "E", "column E has values but no header: not read (give it one of the Tickets column names)")]
+        (1, "E", "column E has values but no header: not read (give it one of the 服务工单 (Tickets) column names)")]
     assert [w["code"] for w in r.doc["warnings"]][:2] == ["duplicate_column", "unnamed_column"]
 
 
@@ -271,7 +271,7 @@ def test_missing_complaint_columns_each_metric(tmp_path):
     assert c["final"]["unavailable"] == "missing column 最终答复时间 (final_reply_at)"
     assert r.doc["breaches"]["items"] == []          # C1 is not "breached" for want of two columns
     assert [w["message"] for w in r.doc["warnings"]] == [
-        "Complaints has no column 进展反馈时间 (progress_at), 最终答复时间 (final_reply_at): "
+        "客户投诉 (Complaints) has no column 进展反馈时间 (progress_at), 最终答复时间 (final_reply_at): "
         "complaint-progress compliance, complaint final-answer compliance cannot be computed"]
 
 

@@ -85,12 +85,12 @@ def test_sp_warnings_lists_what_reading_and_computing_found():
     assert lines[0] == "注意事项"
     assert "服务工单：列『首次响应时问』未识别，是否应为『首次响应时间』(first_response_at)？首次响应达标率无法计算" in lines
     # the unknown header is also a data issue: counted in the last line
-    assert lines[-1] == "另有 1 处数据问题：生成月度报告后在“数据问题”表查看明细"
+    assert lines[-1] == "另有 1 处数据问题：生成报告后在“数据问题”表查看明细"
     # capped: 2 rows at most -> the first warning, then how many more
     capped = [r[0] for r in call(F, "SP_WARNINGS", tickets("首次响应时问"), empty, empty, empty, empty, empty,
                                  "2026-10", "2026-10-31 18:00", "", 2)]
     assert len(capped) == 3 and capped[1] == lines[1]
-    assert capped[2] == f"……另有 {len(lines) - 2} 条，生成月度报告查看全部"
+    assert capped[2] == f"……另有 {len(lines) - 2} 条，生成报告查看全部"
     # nothing to say: one row "无"
     full = as_arg([[c.aliases[0] for c in TABLES["Tickets"].columns],
                    ["T1", D(2026, 10, 5, 9), "P2", "否", D(2026, 10, 5, 10)] + [""] * 10])

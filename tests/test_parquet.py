@@ -99,7 +99,7 @@ def test_bad_cells_give_the_same_issues_as_a_grid(tmp_path):
 def test_problems_are_one_line(tmp_path):
     fake = tmp_path / "tickets.parquet"
     fake.write_text("工单编号,受理时间\nSR-1,2026-10-01\n", encoding="utf-8")
-    r = run("report", str(fake), "--json")
+    r = run("report", str(fake), "--json", "--lang", "en")
     assert r.returncode != 0 and "tickets.parquet: is not a Parquet file" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     pd.DataFrame({"编号": ["SR-1"], "受理时间": [pd.Timestamp("2026-10-01")]}).to_parquet(fake, index=False)

@@ -136,6 +136,7 @@ def test_two_overlapping_pauses_are_counted_once():
     # the later-starting pause (Excel row 2: 12:00-16:00) is named as overlapping the earlier one
     assert issues.rows == [{"table": "Pauses", "row": 2, "column": "paused_from",
                             "problem": "overlaps an earlier pause of 'T5'; the time they share is counted once"}]
+    assert issues.problem_in(issues.rows[0], "zh") == "与“T5”之前的一次挂起重叠；重叠的时间只计一次"
 
 
 def test_open_pause_runs_to_as_of_and_is_warned():
@@ -196,6 +197,7 @@ def test_unknown_ref_and_end_before_start_are_reported_and_not_used():
         {"table": "Pauses", "row": 3, "column": "paused_to", "problem": "before paused_from"},
         {"table": "Pauses", "row": 2, "column": "ref_id",
          "problem": "'T-1' is neither a ticket nor a complaint id; the pause is not used"}]
+    assert issues.problem_in(issues.rows[1], "zh") == "“T-1”既不是工单编号也不是投诉编号；该挂起未使用"
     assert [w.code for w in issues.warnings] == ["pause_unknown_ref"]
     assert issues.warnings[0].en.startswith("Pauses has 1 row whose ref_id matches no ticket or complaint (see the "
                                             "data issues); it is not subtracted")

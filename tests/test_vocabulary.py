@@ -107,7 +107,7 @@ def test_fund_approval_words_and_unknown_word_on_neither_side(tmp_path):
         {"code": "approval_unknown", "table": "FundLedger", "column": "approved",
          "message": "基金台账在 2026-10 有 1 笔支出（¥800.00）的财务审核状态无法识别，未计入已审核或未审核金额（见数据问题）"}]
     en = [w for w in _run(path, lang="en").doc["warnings"] if w["code"] == "approval_unknown"][0]["message"]
-    assert en == ("FundLedger has 1 entry in 2026-10 (¥800.00) whose approval could not be read; it is in "
+    assert en == ("基金台账 (FundLedger) has 1 entry in 2026-10 (¥800.00) whose approval could not be read; it is in "
                   "neither the approved nor the unapproved totals (see the data issues)")
 
 

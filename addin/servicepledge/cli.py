@@ -140,7 +140,7 @@ def _read(read_workbook, path: Path, progress, lang: str = "en"):
         line = damaged(path.name, e)
         if line is None:
             raise
-        raise InputError(line) from None
+        raise InputError(line, zh=damaged(path.name, e, "zh")) from None
     except (KeyboardInterrupt, SystemExit, GeneratorExit, PermissionError):
         raise
     except OSError as e:            # the file itself cannot be opened (not its contents)
@@ -148,7 +148,7 @@ def _read(read_workbook, path: Path, progress, lang: str = "en"):
         raise InputError(say("cannot_open", "en", path=path, why=why),
                          zh=say("cannot_open", "zh", path=path, why=why)) from None
     except BaseException as e:      # BaseException: python-calamine's PanicException is not an Exception
-        raise InputError(read_failure(path.name, e)) from None
+        raise InputError(read_failure(path.name, e), zh=read_failure(path.name, e, "zh")) from None
 
 
 def _pct(x, why=None, lang="en"):
@@ -264,6 +264,17 @@ def _formatter(lang: str):
     return Formatter
 
 
+def _parser_class(lang: str):
+    """ArgumentParser whose own parse errors ('unrecognized arguments', 'invalid choice', 'the following
+    arguments are required') are said in `lang`; its sub-commands' parsers are of the same class."""
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            from .cli_text import argparse_error
+            self.print_usage(sys.stderr)
+            self.exit(2, say("error", lang, prog=self.prog, message=argparse_error(message, lang)) + "\n")
+    return Parser
+
+
 def _localize(p: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     """-h/--help and the group titles in `lang` (argparse's own are English)."""
     p._positionals.title = say("positional", lang)
@@ -293,7 +304,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
         lang = choose()
     kw = dict(formatter_class=_formatter(lang), add_help=False)
     h = lambda key: say(key, lang)  # noqa: E731
-    p = _localize(argparse.ArgumentParser(prog="servicepledge", description=h("description"), **kw), lang)
+    p = _localize(_parser_class(lang)(prog="servicepledge", description=h("description"), **kw), lang)
     p.add_argument("--version", action="version", version=f"servicepledge {__version__}", help=h("version"))
     sub = p.add_subparsers(dest="cmd", required=True, title=h("commands"))
     r = _localize(sub.add_parser("report", help=h("report"), description=h("report"), **kw), lang)
@@ -316,6 +327,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     t.set_defaults(fn=cmd_template)
     from .server.serve import add_parser as _serve_parser      # `servicepledge serve` (xlwings Server)
     _serve_parser(sub, lang, _localize, **kw)
+    sub.metavar = "{" + ",".join(sub.choices) + "}"   # errors name the commands, not 'cmd' (usage unchanged)
     return p
 
 

@@ -9,6 +9,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "description": ("售后服务质量承诺书（服务时效、投诉处理、人员流失率、专项基金、违约补救）的指标报告",
                     "After-sales service commitment KPIs (服务质量承诺书)"),
     "usage": ("用法：", "usage: "),
+    "error": ("{prog}：错误：{message}", "{prog}: error: {message}"),
     "positional": ("参数", "positional arguments"),
     "options": ("选项", "options"),
     "help": ("显示本帮助并退出", "show this help message and exit"),
@@ -112,3 +113,32 @@ def say(key: str, lang: str, **fmt) -> str:
     zh, en = TEXT[key]
     text = zh if lang == "zh" else en
     return text.format(**fmt) if fmt else text
+
+
+# argparse's own parse errors (its texts are English): pattern of the English message -> the Chinese form.
+# Option names, choices and the values typed stay as typed; an error not listed here stays English.
+_ARGPARSE_ZH = (
+    (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", "参数 {0}：无效的取值 {1}（可选：{2}）"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要一个值"),
+    (r"argument (\S+): expected at least one argument", "参数 {0} 后面至少需要一个值"),
+    (r"argument (\S+): expected at most one argument", "参数 {0} 后面最多只能有一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与参数 {1} 同时使用"),
+    (r"argument (\S+): invalid (\S+) value: (.+)", "参数 {0}：无效的值 {2}"),
+    (r"argument (\S+): ignored explicit argument (.+)", "参数 {0}：不接受值 {1}"),
+    (r"ambiguous option: (\S+) could match (.+)", "选项 {0} 有歧义，可能是：{1}"),
+    (r"one of the arguments (.+) is required", "以下参数必须给出其中一个：{0}"),
+)
+
+
+def argparse_error(message: str, lang: str) -> str:
+    """argparse's error `message` in `lang` ('unrecognized arguments: --x' → '无法识别的参数：--x')."""
+    if lang != "zh":
+        return message
+    import re
+    for pattern, zh in _ARGPARSE_ZH:
+        m = re.fullmatch(pattern, message.strip())
+        if m:
+            return zh.format(*m.groups())
+    return message

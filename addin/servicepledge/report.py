@@ -1,4 +1,4 @@
-"""Assemble the monthly report (docs/REPORT_JSON.md) from typed tables: one place that calls every KPI."""
+"""Assemble the report (docs/REPORT_JSON.md) from typed tables: one place that calls every KPI."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +17,7 @@ from .core.period import Period, parse_as_of, parse_period
 from .core.populations import warn_empty
 from .core.pauses import from_tables as pauses_at
 from .inputs.tables import Issues, Loaded
+from .inputs.naming import localize, table_names
 from .core.terms import Terms, TermsError, parse_terms
 from .core.availability import reason, warn_missing
 from .core.worktime import uncovered_years
@@ -53,6 +54,7 @@ class Report:
     history: dict = field(default_factory=dict)  # metric -> 12 months of compliance
     source: dict = field(default_factory=dict)   # input path, sha256
     unapproved: pd.DataFrame | None = None      # fund entries finance has not approved (period and YTD)
+    table_names: dict = field(default_factory=dict)  # input table -> the name the user's workbook uses (naming.py)
 
 
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
@@ -63,7 +65,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
     lang = lang or terms["lang"]
     if lang not in ("zh", "en"):
-        raise TermsError(f"language '{lang}' is not available; use zh or en")
+        raise TermsError(f"language '{lang}' is not available; use zh or en", zh=f"语言“{lang}”不可用；请用 zh 或 en")
     as_of = as_of if isinstance(as_of, pd.Timestamp) else parse_as_of(as_of, date1904)
     raw_ledger = tables["FundLedger"]         # the ledger as read: the reconciliation starts from its total
     clipped = clip(tables, as_of)            # the tables as they stood at as_of: later events not yet happened
@@ -89,6 +91,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     reg = B.register(t, c, tables["Notices"], rows, period, as_of, terms)
     B.warn_uncertain_severity(reg, tables["Notices"], issues)
     gaps = _breach_gaps(tables, lang)
+    names = table_names(tables, lang)        # the tables as the user's workbook names them
     doc = {
         "period": period.label,
         "period_kind": period.kind,
@@ -104,8 +107,10 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
         "fund": fund,
         "breaches": {**B.summary(reg), **gaps, "items": _items_json(reg, contracts.several(terms))},
         "followup": S.followup(t, period, terms, lang),
-        "data_issues": [{**i, "problem": issues.problem_in(i, lang)} for i in issues.rows],
-        "warnings": [w.as_dict(lang) for w in issues.warnings],
+        "data_issues": [{**i, "problem": localize(issues.problem_in(i, lang), lang, names, i["table"])}
+                        for i in issues.rows],
+        "warnings": [{**d, "message": localize(d["message"], lang, names, d["table"])}
+                     for d in (w.as_dict(lang) for w in issues.warnings)],
         "tables_found": sorted(n for n, tb in tables.items() if tb.present),
         "inputs": list((source or {}).get("inputs") or []),
     }
@@ -117,7 +122,7 @@ def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | N
     base = terms.contracts[0][1] if contracts.several(terms) else terms
     return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
                   ST.history(tables["Staff"], period, terms, months), history, dict(source or {}),
-                  unapproved=F.unapproved_entries(tables["FundLedger"], period))
+                  unapproved=F.unapproved_entries(tables["FundLedger"], period), table_names=names)
 
 
 def chart_months(period: Period) -> int:

@@ -59,7 +59,7 @@ VALIDATIONS = {("Tickets", "priority"): ("priority", "warning"), ("Tickets", "co
 def write_template(path, lang: str = "zh", with_sample: bool = False, force: bool = False) -> Path:
     """Write the template workbook; never over an existing file unless `force` (then 'name (2).xlsx')."""
     if lang not in ("zh", "en"):
-        raise InputError(f"language '{lang}' is not available; use zh or en")
+        raise InputError(f"language '{lang}' is not available; use zh or en", zh=f"语言“{lang}”不可用；请用 zh 或 en")
     path = outfile.xlsx_target(path, "servicepledge-template.xlsx", lang)
     out = outfile.claim(path, force=force, lang=lang)
     data = _reproducible_bytes(build_template(lang, with_sample))
@@ -78,6 +78,8 @@ def build_template(lang: str = "zh", with_sample: bool = False) -> Workbook:
             _terms_sheet(ws, lang, data.get("Terms"))
         else:
             _table_sheet(ws, table, lang, data.get(name, []))
+    for ws in wb.worksheets:
+        print_setup(ws)
     wb.properties.creator = "servicepledge"
     wb.properties.title = "servicepledge template" + (" (sample data)" if with_sample else "")
     wb.properties.description = f"servicepledge {__version__} input template"
@@ -111,6 +113,34 @@ def _table_sheet(ws, table: Table, lang: str, rows: list[dict]) -> None:
             j = table.names.index(cname) + 1
             _validation(ws, get_column_letter(j), kind, style, lang, max(VALID_ROWS, len(rows) + 1000))
     ws.freeze_panes = "A2"
+
+
+PORTRAIT_WIDTH = 110     # column-width units an A4 portrait page holds at 85% or more (wider: landscape)
+LANDSCAPE_WIDTH = 140    # … and an A4 landscape page at 100%
+MIN_SCALE = 60           # percent: smaller print is not readable; wider tables go on to a second page across
+
+
+def print_setup(ws) -> None:
+    """A4; portrait when the sheet's columns fit a portrait page at 85% or more, else landscape; fit to the
+    page width (as many pages down as needed) unless that would print below 60% (the 29-column Contracts
+    table): then 60% on pages side by side, the first column repeated; a table sheet repeats its header row
+    on every page. (Without a setting, Excel and LibreOffice may use Letter portrait, which cuts the tables.)"""
+    from openpyxl.utils import get_column_letter as letter
+    last = max(ws.max_column, 1)
+    dims = [ws.column_dimensions.get(letter(j)) for j in range(1, last + 1)]
+    widths = sum(d.width if d is not None and d.customWidth else 8.43 for d in dims)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait" if widths <= PORTRAIT_WIDTH else "landscape"
+    ws.print_options.horizontalCentered = widths <= PORTRAIT_WIDTH
+    if widths * MIN_SCALE / 100 <= LANDSCAPE_WIDTH:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = MIN_SCALE
+        ws.page_setup.pageOrder = "overThenDown"
+        ws.print_title_cols = "A:A"
+    if ws.tables:                      # an input table: its header on every printed page
+        ws.print_title_rows = "1:1"
 
 
 def _width(col, rows, lang) -> float:
@@ -218,8 +248,6 @@ def _instructions(ws, lang: str) -> None:
                 lines = math.ceil(_text_width(cell.value) / 98)   # wrapped lines at this column width
                 ws.row_dimensions[cell.row].height = 15 * max(lines, 1) + 3
     ws.column_dimensions["A"].width = 100
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _kpi_sheet(wb, lang: str) -> None:
@@ -246,9 +274,6 @@ def _kpi_sheet(wb, lang: str) -> None:
     ws.merge_cells("A2:L2")                       # the note: wrapped across the sheet
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 34
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.defined_names[kpisheet.MARK] = DefinedName(kpisheet.MARK, attr_text=f"{title}!$A$1")
     ws.column_dimensions["A"].width = 30
     for j in range(2, 16):

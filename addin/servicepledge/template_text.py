@@ -39,14 +39,14 @@ _ZH = [
     ("text", "4. main.py 标签页：删除原有示例代码，粘贴下面 4 行代码（选中这 4 个单元格，复制，粘贴），然后窗格菜单 > Restart（重启）："),
     ("code", "\n".join(LITE_MAIN)),
     ("text", "5. 在任意单元格输入 =SP_ 即可看到 SP_HOURS、SP_KPIS、SP_CHART 等函数；窗格中的脚本列表（运行按钮旁）有"
-             " build_report（生成月度报告）和 refresh_kpis（刷新KPI公式）。保存工作簿：代码保存在工作簿中，"
+             " build_report（生成报告）和 refresh_kpis（刷新KPI公式）。保存工作簿：代码保存在工作簿中，"
              "下次打开不需要重复第 3、4 步；在另一台电脑上只需重复第 1、2 步。"),
     ("text", "6. servicepledge 发布到 PyPI 之后，也可以不导入 .whl 文件：在 requirements.txt 中再加一行 "
              "servicepledge==<版本>，main.py 保持不变。"),
     ("text", "7. 工作簿使用 1904 日期系统时（文件 > 选项 > 高级 >“使用 1904 日期系统”），在 main.py 末尾再加一行："),
     ("code", LITE_1904),
     ("head", "三、使用"),
-    ("text", "1. 生成月度报告：运行脚本 build_report（生成月度报告）。报告工作表写在本工作簿末尾；再次运行只替换上次生成的"
+    ("text", "1. 生成报告：运行脚本 build_report（生成报告）。报告工作表写在本工作簿末尾；再次运行只替换上次生成的"
              "报告工作表，从不修改数据表。"),
     ("text", "2. 函数（10 个）：SP_HOURS, SP_SLA_STATUS, SP_COMPLIANCE, SP_COMPLAINTS, SP_TURNOVER, SP_FUND, "
              "SP_BREACHES, SP_KPIS, SP_WARNINGS（看数字之前先看的注意事项）, SP_CHART。表格参数请传入带表头的整张表，如 Tickets[#All]；可选参数可以留空；参数有问题时返回以 "
@@ -92,7 +92,7 @@ _EN = [
              "then pane menu > Restart:"),
     ("code", "\n".join(LITE_MAIN)),
     ("text", "5. Type =SP_ in any cell to see SP_HOURS, SP_KPIS, SP_CHART and the others; the pane's script list "
-             "(next to the Run button) has build_report (Build monthly report) and refresh_kpis (Refresh KPI "
+             "(next to the Run button) has build_report (Build report) and refresh_kpis (Refresh KPI "
              "sheet). Save the workbook: the code is kept in it, so steps 3 and 4 are done once; on another "
              "computer repeat steps 1 and 2 only."),
     ("text", "6. Once servicepledge is published on PyPI, the .whl file is not needed: add the line "
@@ -101,7 +101,7 @@ _EN = [
              "this line at the end of main.py:"),
     ("code", LITE_1904),
     ("head", "C. Use"),
-    ("text", "1. Monthly report: run the script build_report (Build monthly report). The report sheets go to the "
+    ("text", "1. Report: run the script build_report (Build report). The report sheets go to the "
              "end of this workbook; running it again replaces only the sheets it wrote before and never changes "
              "the data tables."),
     ("text", "2. Functions: SP_HOURS, SP_SLA_STATUS, SP_COMPLIANCE, SP_COMPLAINTS, SP_TURNOVER, SP_FUND, "

@@ -5,7 +5,7 @@ Attribute VB_Name = "ServicePledge"
 ' then Developer > Insert > Button (Form Control) and assign SP_BuildReport / SP_RefreshKPIs.
 
 Sub SP_BuildReport()
-    ' Builds the monthly report into this workbook (period / as-of from the KPI sheet's yellow cells).
+    ' Builds the report into this workbook (period / as-of from the KPI sheet's yellow cells).
     RunPython "import servicepledge.excel.scripts as s; s.run_build_report()"
 End Sub
 

@@ -8,7 +8,7 @@
     chinesecalendar、defusedxml（每行一个；见本文件末尾的清单）。
  4. main.py 标签页：删除示例代码，粘贴本文件全部内容。然后菜单 > Restart（重启）。
  5. 输出窗口显示 “servicepledge 0.x.y 已加载” 后，在单元格中输入 =SP_ 就能看到 SP_HOURS、SP_KPIS 等函数；
-    任务窗格的脚本下拉框中有「生成月度报告 Build monthly report」和「刷新KPI公式 Refresh KPI sheet」。
+    任务窗格的脚本下拉框中有「生成报告 Build report」和「刷新KPI公式 Refresh KPI sheet」。
  注意：清除 Office 缓存会删除 Files 中的文件，请保留 .whl 文件备份，必要时重新导入（步骤 2）。
  servicepledge 发布到 PyPI 后，也可以不导入 .whl，而在 requirements.txt 中加一行 servicepledge==<版本>。
  使用 1904 日期系统的工作簿（文件 > 选项 > 高级 >“使用 1904 日期系统”）：去掉下面 set_date_system 两行前的 #。
@@ -21,7 +21,7 @@ Set-up (no Python to install, no server):
     chinesecalendar and defusedxml below it, one per line (the list is at the end of this file).
  4. main.py tab: delete the sample code and paste this whole file. Then menu > Restart.
  5. Once the output says "servicepledge 0.x.y loaded", type =SP_ in a cell to see SP_HOURS ... SP_KPIS,
-    SP_CHART; the pane's script list has "Build monthly report" and "Refresh KPI sheet".
+    SP_CHART; the pane's script list has "Build report" and "Refresh KPI sheet".
  Note: clearing the Office cache deletes the imported files: keep a copy of the .whl and import it again.
  Once servicepledge is on PyPI, a line servicepledge==<version> in requirements.txt replaces the .whl.
  Workbooks on the 1904 date system (File > Options > Advanced > "Use 1904 date system"): remove the # in

@@ -73,6 +73,7 @@ def build(table: Loaded | None, base: Terms) -> Terms:
     for rec in df.to_dict("records"):        # one pass per contract (tens of rows), never per ticket
         values, given = dict(base.values), set(base.given)
         where = f"Contracts (合同) row {rec['_row']}"
+        where_zh = f"合同表（Contracts）第 {rec['_row']} 行"
         for k in CONTRACT_KEYS:
             v = rec.get(k)
             if _is_blank(v):
@@ -80,13 +81,15 @@ def build(table: Loaded | None, base: Terms) -> Terms:
             try:
                 values[k] = parse_value(k, v)
             except TermsError as e:
-                raise TermsError(f"{where}, column '{table.header(k)}': {str(e).replace('Terms ', '', 1)}") \
+                raise TermsError(f"{where}, column '{table.header(k)}': {e.say('en').replace('Terms ', '', 1)}",
+                                 zh=f"{where_zh}，列“{table.header(k)}”：{e.say('zh').replace('承诺参数', '', 1)}") \
                     from None
             given.add(k)
         try:
             _check_consistency(values)
         except TermsError as e:
-            raise TermsError(f"{where} (contract {rec['contract']}): {e}") from None
+            raise TermsError(f"{where} (contract {rec['contract']}): {e.say('en')}",
+                             zh=f"{where_zh}（合同 {rec['contract']}）：{e.say('zh')}") from None
         out.append((str(rec["contract"]), Terms(values, dict(base.overrides), frozenset(given))))
     return ContractTerms(dict(base.values), dict(base.overrides), base.given, tuple(out))
 
@@ -147,7 +150,8 @@ def _warn_unknown(t: Loaded, typed: pd.Series, rows: np.ndarray, period, issues:
     more_en = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
     col = t.header("contract")
     issues.add_many(t.table.name, t.df.loc[rows, "_row"], col,
-                    "contract not in the Contracts table; the Terms sheet's terms are used")
+                    ("合同编号不在合同表中；按承诺参数表的参数计算",
+                     "contract not in the Contracts table; the Terms sheet's terms are used"))
     issues.warn("contract_unknown", t.table.name, "contract",
                 f"{t.table.zh}在 {period.label} 有 {n} 行的{col}（{'、'.join(shown)}{more_zh}）不在合同表中，"
                 f"按承诺参数表的条款（默认合同）计算：请在合同表中补上这些合同，或更正{col}",

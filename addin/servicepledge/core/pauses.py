@@ -354,7 +354,8 @@ def _report(p, df, unknown, over, is_open, as_of, issues) -> None:
     head_ref = p.header("ref_id")
     if unknown.any():
         for r, v in zip(df.loc[unknown, "_row"], df.loc[unknown, "ref_id"]):
-            issues.add("Pauses", r, head_ref, f"'{v}' is neither a ticket nor a complaint id; the pause is not used")
+            issues.add("Pauses", r, head_ref, (f"“{v}”既不是工单编号也不是投诉编号；该挂起未使用",
+                                               f"'{v}' is neither a ticket nor a complaint id; the pause is not used"))
         n = int(unknown.sum())
         issues.warn("pause_unknown_ref", "Pauses", "ref_id",
                     f"挂起记录中有 {n} 条的{head_ref}在服务工单和客户投诉中都找不到（见数据问题），这些挂起未扣除；"
@@ -364,7 +365,8 @@ def _report(p, df, unknown, over, is_open, as_of, issues) -> None:
                     f"mistyped a target may be judged breached wrongly: correct the id")
     for r, v in zip(df.loc[over, "_row"], df.loc[over, "ref_id"]):
         issues.add("Pauses", r, p.header("paused_from"),
-                   f"overlaps an earlier pause of '{v}'; the time they share is counted once")
+                   (f"与“{v}”之前的一次挂起重叠；重叠的时间只计一次",
+                    f"overlaps an earlier pause of '{v}'; the time they share is counted once"))
     if is_open.any():
         n = int(is_open.sum())
         when = as_of.isoformat(sep=" ", timespec="minutes")

@@ -240,7 +240,9 @@ def _metrics(key, v) -> tuple[str, ...]:
     for tok in filter(None, (x.strip() for x in re.split(r"[,，、;；\s]+", s))):
         if tok not in METRIC_WORDS:
             raise TermsError(f"Terms '{key}': '{tok}' is not a metric; use response, initial_solution, accept, "
-                             f"progress, final (首次响应/初步方案/投诉受理/进展反馈/最终答复), all or none")
+                             f"progress, final (首次响应/初步方案/投诉受理/进展反馈/最终答复), all or none",
+                             zh=f"承诺参数“{key}”：“{tok}”不是指标；请用 首次响应/初步方案/投诉受理/进展反馈/最终答复"
+                                f"（response、initial_solution、accept、progress、final）、全部（all）或 无（none）")
         got.add(METRIC_WORDS[tok])
     return tuple(m for m in METRIC_ORDER if m in got)
 

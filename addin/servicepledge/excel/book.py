@@ -75,7 +75,9 @@ def _grid(kind, sheet, tbl):
         head = tbl.header_row_range
         if head is None:
             raise T.InputError(f"Table {tbl.name} (sheet {sheet.name}) has its header row switched off; "
-                               f"switch it on (Table Design > Header Row)")
+                               f"switch it on (Table Design > Header Row)",
+                               zh=f"表格 {tbl.name}（工作表 {sheet.name}）的标题行已关闭；"
+                                  f"请打开它（表设计 > 标题行）")
         body = tbl.data_body_range
         rows = _values(body) if body is not None else []
         return _values(head)[0], rows, head.row + 1, f"Table {tbl.name} (sheet {sheet.name})"

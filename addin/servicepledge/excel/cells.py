@@ -79,6 +79,8 @@ def guard(fn):
         except (InputError, TermsError, ValueError) as e:
             return fail(say(e, _CALL_LANG.get() or DEFAULT_TERMS["lang"]))
         except Exception as e:  # last resort: still one readable cell
+            if (_CALL_LANG.get() or DEFAULT_TERMS["lang"]) == "zh":
+                return fail(f"意外错误（{type(e).__name__}: {e}）；请连同工作簿一起报告此问题")
             return fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
         finally:
             _CALL_LANG.reset(token)
@@ -106,7 +108,8 @@ def scalar(v, what: str):
     while isinstance(v, (list, tuple)):
         flat = [x for x in _flat(v) if not is_blank(x)]
         if len(flat) > 1:
-            raise InputError(f"{what}: give one cell or one value, not a range of {len(flat)} values")
+            raise InputError(f"{what}: give one cell or one value, not a range of {len(flat)} values",
+                             zh=f"{what}：请给一个单元格或一个值，而不是含 {len(flat)} 个值的区域")
         v = plain(flat[0]) if flat else None
     return None if is_blank(v) else v
 
@@ -184,7 +187,8 @@ def column(value, what: str) -> tuple[list, tuple]:
         return [None], (1, 1)
     width = max(len(r) for r in g)
     if len(g) > 1 and width > 1:
-        raise InputError(f"{what}: give one column (or one row) of cells, not a block of {len(g)}x{width}")
+        raise InputError(f"{what}: give one column (or one row) of cells, not a block of {len(g)}x{width}",
+                         zh=f"{what}：请给一列（或一行）单元格，而不是 {len(g)}x{width} 的区域")
     return [x for r in g for x in r], (len(g), width)
 
 
@@ -220,7 +224,8 @@ def _terms(value):
     if g is None:
         return DEFAULT_TERMS
     if max(len(r) for r in g) < 2:
-        raise InputError("terms: pass the two-column Terms table (key and value), e.g. Terms[#All]")
+        raise InputError("terms: pass the two-column Terms table (key and value), e.g. Terms[#All]",
+                         zh="terms：请传入两列的承诺参数表（参数与取值），如 Terms[#All]")
     key_col, value_col, start = 0, 1, 0
     found = match_headers(TABLES["Terms"], g[0])
     if "key" in found:                             # a header row: columns by name, extras ignored
@@ -247,7 +252,9 @@ def _terms(value):
         h_loaded = from_grid("Holidays", [["date", "workday"], *holiday_rows], date1904=date1904(), issues=issues)
         if len(issues):
             first = issues.rows[0]
-            raise InputError(f"terms: holiday row {first['row'] - 1}: {first['column']} {first['problem']}")
+            raise InputError(f"terms: holiday row {first['row'] - 1}: {first['column']} {first['problem']}",
+                             zh=f"terms：节假日第 {first['row'] - 1} 行：{first['column']} "
+                                f"{issues.problem_in(first, 'zh')}")
     return terms_from_tables(t_loaded, h_loaded)
 
 

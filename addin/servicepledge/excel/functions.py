@@ -145,16 +145,20 @@ def SP_HOURS(start, end, terms=None):
     sa, bad_a = cells.datetimes(a)
     sb, bad_b = cells.datetimes(b)
     hours = np.asarray(elapsed_hours(sa, sb, tm), dtype=float)
+    zh = tm["lang"] == "zh"
     # row by row in precedence order (bad start, bad end, a blank, end before start, the hours), set as
     # whole masks from the last to the first: 1,000,000 rows in well under a second, not a row loop
     out = np.empty(len(a), dtype=object)
     out[:] = hours.tolist()
-    out[(sb < sa).to_numpy(dtype=bool, na_value=False)] = cells.fail("end is before start; check the two dates")
+    out[(sb < sa).to_numpy(dtype=bool, na_value=False)] = cells.fail(
+        "结束时间早于开始时间；请检查这两个日期" if zh else "end is before start; check the two dates")
     out[(sa.isna() | sb.isna()).to_numpy(dtype=bool)] = None
     for i in np.flatnonzero(np.asarray(bad_b, dtype=bool)):
-        out[i] = cells.fail(f"end '{b[i]}' is not a date/time; write it as 2026-10-05 14:30")
+        out[i] = cells.fail(f"end“{b[i]}”不是日期时间；请写成 2026-10-05 14:30" if zh else
+                            f"end '{b[i]}' is not a date/time; write it as 2026-10-05 14:30")
     for i in np.flatnonzero(np.asarray(bad_a, dtype=bool)):
-        out[i] = cells.fail(f"start '{a[i]}' is not a date/time; write it as 2026-10-05 14:30")
+        out[i] = cells.fail(f"start“{a[i]}”不是日期时间；请写成 2026-10-05 14:30" if zh else
+                            f"start '{a[i]}' is not a date/time; write it as 2026-10-05 14:30")
     return cells.shaped(out.tolist(), shape)
 
 
@@ -166,7 +170,8 @@ def _pair(a, b, shape_a, shape_b):
         return a * len(b), b, shape_b
     if len(b) == 1:
         return a, b * len(a), shape_a
-    raise InputError(f"start has {len(a)} cells but end has {len(b)}; give columns of the same length")
+    raise InputError(f"start has {len(a)} cells but end has {len(b)}; give columns of the same length",
+                     zh=f"start 有 {len(a)} 个单元格，而 end 有 {len(b)} 个；请给长度相同的两列")
 
 
 @func
@@ -189,7 +194,8 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
     tg, _ = cells.column(target_hours, "target_hours")
     if len(tg) not in (1, len(a)):
         raise InputError(f"target_hours has {len(tg)} cells but start has {len(a)}; give one number or a column "
-                         f"of the same length")
+                         f"of the same length",
+                         zh=f"target_hours 有 {len(tg)} 个单元格，而 start 有 {len(a)} 个；请给一个数字或长度相同的一列")
     tg = tg * len(a) if len(tg) == 1 else tg
     target = pd.to_numeric(pd.Series([None if cells.is_blank(x) else x for x in tg], dtype=object),
                            errors="coerce").to_numpy(dtype="float64")
@@ -198,17 +204,20 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
     not_yet = later(sa, when, False)        # as_of.clip's rule: started after as_of -> no status yet;
     sb_then = sb.where(~later(sb, when, False))   # stopped after as_of -> still open at as_of
     st = sla.statuses(sa, sb_then, np.where(target > 0, target, np.nan), when, tm)
-    out = []
+    out, zh = [], tm["lang"] == "zh"
     for i in range(len(a)):
         if bad_a.iloc[i] or bad_b.iloc[i]:
-            out.append(cells.fail(f"'{b[i] if bad_b.iloc[i] else a[i]}' is not a date/time; "
-                                  f"write it as 2026-10-05 14:30"))
+            v = b[i] if bad_b.iloc[i] else a[i]
+            out.append(cells.fail(f"“{v}”不是日期时间；请写成 2026-10-05 14:30" if zh else
+                                  f"'{v}' is not a date/time; write it as 2026-10-05 14:30"))
         elif not target[i] > 0:
-            out.append(cells.fail(f"target_hours '{tg[i]}' is not a number of hours above 0"))
+            out.append(cells.fail(f"target_hours“{tg[i]}”不是大于 0 的小时数" if zh else
+                                  f"target_hours '{tg[i]}' is not a number of hours above 0"))
         elif pd.isna(sa.iloc[i]) or not_yet.iloc[i]:
             out.append(None)
         elif pd.notna(sb.iloc[i]) and sb.iloc[i] < sa.iloc[i]:
-            out.append(cells.fail("end is before start; check the two dates"))
+            out.append(cells.fail("结束时间早于开始时间；请检查这两个日期" if zh else
+                                  "end is before start; check the two dates"))
         else:
             out.append(st["status"].iloc[i])
     return cells.shaped(out, shape)
@@ -236,7 +245,8 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, con
     m = cells.scalar(metric, "metric")
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
-        raise InputError(f"metric '{m}' is not known; use response or initial_solution")
+        raise InputError(f"metric '{m}' is not known; use response or initial_solution",
+                         zh=f"metric“{m}”无法识别；请用 response（首次响应）或 initial_solution（初步方案）")
     when = _as_of(as_of)
     return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, name, when],
                        lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts,
@@ -271,11 +281,13 @@ def _contract_filter(contract, ids: list):
     c = str(c).strip()
     if not ids:
         raise InputError(f"contract '{c}': pass the Contracts table (合同) after it, e.g. Contracts[#All], "
-                         f"so the contract's own terms are used")
+                         f"so the contract's own terms are used",
+                         zh=f"合同“{c}”：请在其后传入合同表（Contracts），如 Contracts[#All]，以使用该合同自己的承诺参数")
     if c.lower() in ("默认", "default"):
         return CT.DEFAULT
     if c not in ids:
-        raise InputError(f"contract '{c}' is not in the Contracts table (合同); use one of: {', '.join(ids)}")
+        raise InputError(f"contract '{c}' is not in the Contracts table (合同); use one of: {', '.join(ids)}",
+                         zh=f"合同“{c}”不在合同表（Contracts）中；请用其中之一：{'、'.join(ids)}")
     return c
 
 
@@ -499,9 +511,9 @@ def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None
         try:
             cap = int(float(cap))
         except (TypeError, ValueError):
-            raise InputError(f"max_rows '{cap}' is not a whole number") from None
+            raise InputError(f"max_rows '{cap}' is not a whole number", zh=f"max_rows“{cap}”不是整数") from None
         if cap < 1:
-            raise InputError("max_rows must be 1 or more")
+            raise InputError("max_rows must be 1 or more", zh="max_rows 必须大于等于 1")
         if len(lines) > cap:
             lines = lines[:cap - 1] + [t("more_warnings", lang, n=len(lines) - cap + 1)]
     return cells.table_result([t("warnings_title", lang)], [[x] for x in lines] or [[t("no_warnings", lang)]])
@@ -526,6 +538,9 @@ def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budge
     metric over 12 months, staff turnover against the threshold, fund budget vs spent, breaches by status.
     """
     if not cells.remote_runtime():
+        if cells.terms(terms)["lang"] == "zh":
+            return cells.fail("SP_CHART 只在 xlwings Lite 和 xlwings Server 中显示图片。在经典 xlwings 中，"
+                              "“生成报告”按钮会把同样的图表作为图片放入工作表（pictures.add, update=True）。")
         return cells.fail("SP_CHART shows pictures in xlwings Lite and xlwings Server. In classic xlwings the "
                           "report button places the same charts as pictures (pictures.add, update=True).")
     from ..outputs import charts

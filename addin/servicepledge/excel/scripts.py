@@ -1,4 +1,4 @@
-"""The buttons inside Excel (docs/EXCEL.md): build the monthly report into the open workbook, and
+"""The buttons inside Excel (docs/EXCEL.md): build the report into the open workbook, and
 refresh the template's KPI sheet.
 
 - `build_report(book)`: reads the input tables of the open workbook (never changes them), computes
@@ -30,9 +30,27 @@ __all__ = ["build_report", "refresh_kpis", "build_report_into", "refresh_kpis_in
            "run_refresh_kpis", "add_charts"]
 
 
-def _error(e: Exception) -> Exception:
-    """Input problems reach the user as one readable line (xlwings shows XlwingsError texts)."""
-    return xw.XlwingsError(str(e)) if isinstance(e, (InputError, TermsError)) else e
+def _error(e: Exception, lang: str | None = None) -> Exception:
+    """Input problems reach the user as one readable line (xlwings shows XlwingsError texts), in `lang`
+    (both languages when it is not known)."""
+    from ..core.language import say
+    return xw.XlwingsError(say(e, lang)) if isinstance(e, (InputError, TermsError)) else e
+
+
+def _lang_of(book, bt) -> str | None:
+    """The language the workbook's Terms set, zh when they say none (as the #SP! texts). When the workbook
+    could not be read (bt None), the `lang` row of its Terms sheet read alone; None when even that fails
+    (the error is then said in both languages)."""
+    from ..report import terms_from_tables
+    try:
+        if bt is not None:
+            return terms_from_tables(bt.tables.get("Terms"), None)["lang"]
+        where = B._locate(book)
+        rows = B._grid(*where["Terms"])[1] if "Terms" in where else []
+        said = [str(r[1]).strip().lower() for r in rows if len(r) > 1 and str(r[0]).strip().lower() == "lang"]
+        return "en" if said[:1] in (["en"], ["english"]) else "zh"
+    except Exception:     # noqa: BLE001  (the Terms are what is wrong)
+        return None
 
 
 def _param(book, bt, name: str, given):
@@ -45,7 +63,8 @@ def _param(book, bt, name: str, given):
 
 # ---------------------------------------------------------------- the report
 def build_report_into(book, period=None, as_of=None, lang=None, mask: bool = True) -> list:
-    """Build the monthly report into `book`; returns where each sheet went (render.Placed)."""
+    """Build the report into `book`; returns where each sheet went (render.Placed)."""
+    bt = None
     try:
         bt = B.read_book(book)
         r = compute(bt.tables, bt.issues, period=_param(book, bt, "SP_Period", period),
@@ -53,7 +72,7 @@ def build_report_into(book, period=None, as_of=None, lang=None, mask: bool = Tru
                     source={"path": f"{book.name} (open workbook; SHA-256 of its input tables)",
                             "sha256": bt.sha256})
     except (InputError, TermsError) as e:
-        raise _error(e) from None
+        raise _error(e, lang or _lang_of(book, bt)) from None
     models = sheets.build(r, mask=mask)
     for old in render.own_sheets(book):
         if old.name not in bt.sheets and len(book.sheets) > 1:   # Excel keeps at least one sheet
@@ -171,9 +190,9 @@ def _book_lang(book) -> str:
 
 
 # ---------------------------------------------------------------- the buttons
-@script(name="生成月度报告 Build monthly report")
+@script(name="生成报告 Build report")
 def build_report(book: xw.Book, period: str = "", as_of: str = ""):
-    """Build the monthly report (dashboard, breach register, fund disclosure, staffing, data issues,
+    """Build the report (dashboard, breach register, fund disclosure, staffing, data issues,
     audit) into this workbook. Period and as-of: empty = the KPI sheet's cells, else the latest month
     and now."""
     build_report_into(book, period or None, as_of or None)

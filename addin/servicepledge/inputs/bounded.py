@@ -37,7 +37,11 @@ def clip(tp: scan.TablePart, ext: scan.Extent, file: str) -> Box:
         raise InputError(f"{file}: Excel Table {tp.name} (sheet {tp.sheet}, {tp.ref}) spans "
                          f"{box.bottom - box.top + 1} rows × {box.right - box.left + 1} columns but holds only "
                          f"{int(inside.sum())} values; delete the stray cells or resize the table "
-                         f"(Table Design → Resize Table) and save again")
+                         f"(Table Design → Resize Table) and save again",
+                         zh=f"{file}：Excel 表格 {tp.name}（工作表 {tp.sheet}，{tp.ref}）占 "
+                            f"{box.bottom - box.top + 1} 行 × {box.right - box.left + 1} 列，但只有 "
+                            f"{int(inside.sum())} 个值；请删除多余的单元格或调整表格大小"
+                            f"（表设计 → 调整表格大小）后重新保存")
     return box
 
 

@@ -38,7 +38,9 @@ def _pyarrow():
         import pyarrow.parquet as pq
     except ImportError:
         raise T.InputError("reading Parquet needs pyarrow: pip install \"servicepledge[big]\" "
-                           "(or pip install pyarrow)") from None
+                           "(or pip install pyarrow)",
+                           zh="读取 Parquet 需要 pyarrow：pip install \"servicepledge[big]\""
+                              "（或 pip install pyarrow）") from None
     return pq
 
 
@@ -47,7 +49,7 @@ def read_parquet(path, progress=None) -> Workbook:
     pq = _pyarrow()
     path = Path(path)
     if not path.exists():
-        raise T.InputError(f"{path}: file not found")
+        raise T.InputError(f"{path}: file not found", zh=f"{path}：找不到该文件")
     files = {}
     if path.is_dir():
         for f in sorted(path.glob("*.parquet")):
@@ -56,7 +58,8 @@ def read_parquet(path, progress=None) -> Workbook:
                 files[t.name] = f
         if not files:
             names = ", ".join(f"{t.name.lower()}.parquet/{t.zh}.parquet" for t in TABLES.values())
-            raise T.InputError(f"{path.name}: no Parquet file is named after a table; name them {names}")
+            raise T.InputError(f"{path.name}: no Parquet file is named after a table; name them {names}",
+                               zh=f"{path.name}：没有以表名命名的 Parquet 文件；请命名为 {names.replace(', ', '、')}")
     else:
         t = table_for_name(path.stem)
         files[t.name if t is not None else "Tickets"] = path
@@ -83,12 +86,14 @@ def _read_one(pq, f: Path, name: str):
     import pyarrow as pa
     with open(f, "rb") as fh:
         if fh.read(4) != _MAGIC:
-            raise T.InputError(f"{f.name}: is not a Parquet file; export the table again as Parquet")
+            raise T.InputError(f"{f.name}: is not a Parquet file; export the table again as Parquet",
+                               zh=f"{f.name}：不是 Parquet 文件；请重新将该表导出为 Parquet")
     try:
         pf = pq.ParquetFile(f)
     except Exception as e:  # noqa: BLE001  (a damaged footer: one line)
         raise T.InputError(f"{f.name}: cannot be read as Parquet ({type(e).__name__}: {e}); "
-                           f"export the table again") from None
+                           f"export the table again",
+                           zh=f"{f.name}：无法作为 Parquet 读取（{type(e).__name__}: {e}）；请重新导出该表") from None
     header = list(pf.schema_arrow.names)
     used = sorted(set(T.match_headers(TABLES[name], header).values()))
     text = [header[i] for i in used if pa.types.is_string(pf.schema_arrow.field(header[i]).type)
@@ -101,7 +106,8 @@ def _read_one(pq, f: Path, name: str):
         batches = [pf.read_row_group(g, columns=cols) for g in range(pf.num_row_groups)]
     except Exception as e:  # noqa: BLE001
         raise T.InputError(f"{f.name}: cannot be read as Parquet ({type(e).__name__}: {e}); "
-                           f"export the table again") from None
+                           f"export the table again",
+                           zh=f"{f.name}：无法作为 Parquet 读取（{type(e).__name__}: {e}）；请重新导出该表") from None
     table = pa.concat_tables(batches) if batches else pf.schema_arrow.empty_table().select(cols)
     del batches
     if table.num_columns and text:

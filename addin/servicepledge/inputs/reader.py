@@ -91,7 +91,9 @@ class _Grids:
             e = self.layout.extent(sheet, exact=True)
         if e.nonfinite:
             raise T.InputError(f"{self.path.name}: sheet {sheet}, cell {e.nonfinite} holds a number that is not "
-                               f"finite (inf or nan); type a real value or clear the cell and save again")
+                               f"finite (inf or nan); type a real value or clear the cell and save again",
+                               zh=f"{self.path.name}：工作表 {sheet} 的单元格 {e.nonfinite} 中的数字不是有限值"
+                                  f"（inf 或 nan）；请填入实际数值或清空该单元格后重新保存")
         return e
 
     def _cells(self, sheet: str, box: Box, use_fast: bool) -> list:
@@ -121,7 +123,9 @@ class _Grids:
                                                    max_col=box.right, values_only=True)]
         except (OverflowError, ValueError) as e:
             raise T.InputError(f"{self.path.name}: sheet {sheet} holds a number that is not a valid date or "
-                               f"number ({scan._short(e)}); correct the cell and save again") from None
+                               f"number ({scan._short(e)}); correct the cell and save again",
+                               zh=f"{self.path.name}：工作表 {sheet} 中有一个数字不是有效的日期或数值"
+                                  f"（{scan._short(e)}）；请改正该单元格后重新保存") from None
 
     # --- tables ------------------------------------------------------------------------------------
     def table(self, name: str):
@@ -134,7 +138,9 @@ class _Grids:
         source = f"Table {name} (sheet {tp.sheet})"
         if tp.box is None:
             raise T.InputError(f"{self.path.name}: Excel Table {name} (sheet {tp.sheet}) has an unusable range "
-                               f"'{tp.ref[:40]}'; select the table and use Table Design → Resize Table, then save")
+                               f"'{tp.ref[:40]}'; select the table and use Table Design → Resize Table, then save",
+                               zh=f"{self.path.name}：Excel 表格 {name}（工作表 {tp.sheet}）的区域“{tp.ref[:40]}”"
+                                  f"无法使用；请选中该表格，用 表设计 → 调整表格大小，然后保存")
         ext = self._extent(tp.sheet)
         others = [t.box for t in self.layout.tables.values() if t.sheet == tp.sheet and t.name != name and t.box]
         self.first_col[name] = tp.box.left
@@ -193,7 +199,9 @@ def read_workbook(path, progress=None, mapping=None) -> Workbook:
         raise
     except Exception as e:   # corrupt workbook: one readable line
         raise T.InputError(f"{path.name}: cannot be read as an Excel workbook ({scan._short(e)}); "
-                           f"open it in Excel and save it again") from None
+                           f"open it in Excel and save it again",
+                           zh=f"{path.name}：无法作为 Excel 工作簿读取（{scan._short(e)}）；"
+                              f"请在 Excel 中打开并重新保存") from None
     try:
         return _read(path, grids, date1904, progress, mapping)
     finally:
@@ -246,7 +254,9 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> 
             raise
         except Exception as e:
             raise T.InputError(f"{path.name}: {kind} '{n}' cannot be read ({scan._short(e)}); "
-                               f"open it in Excel and save it again") from None
+                               f"open it in Excel and save it again",
+                               zh=f"{path.name}：{'表格' if kind == 'table' else '工作表'}“{n}”无法读取"
+                                  f"（{scan._short(e)}）；请在 Excel 中打开并重新保存") from None
         # calamine reports empty cells as ''; trailing empty rows of a sheet are trimmed by load()
         header, rows, labels = M.apply(mapping, name, header, rows, f"{path.name} ({source})")
         loaded[name] = T.load(name, header, rows, first_row=first, date1904=date1904,

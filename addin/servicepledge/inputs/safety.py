@@ -48,17 +48,24 @@ def check_workbook_file(path: Path) -> None:
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED:
                 raise InputError(f"{name}: refused: it unpacks to {total / 1024**3:.1f} GiB "
-                                 f"(limit {MAX_UNCOMPRESSED / 1024**3:.0f} GiB)")
+                                 f"(limit {MAX_UNCOMPRESSED / 1024**3:.0f} GiB)",
+                                 zh=f"{name}：拒绝读取：解压后有 {total / 1024**3:.1f} GiB"
+                                    f"（上限 {MAX_UNCOMPRESSED / 1024**3:.0f} GiB）")
             for i in infos:
                 if i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
                     raise InputError(f"{name}: refused: part {i.filename} is compressed {i.file_size // max(i.compress_size, 1)}:1, "
-                                     f"which looks like a decompression bomb")
+                                     f"which looks like a decompression bomb",
+                                     zh=f"{name}：拒绝读取：部件 {i.filename} 的压缩比为 "
+                                        f"{i.file_size // max(i.compress_size, 1)}:1，疑似解压炸弹")
             if "xl/workbook.xml" not in z.namelist():
-                raise InputError(f"{name}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
+                raise InputError(f"{name}: is a zip file but not an Excel workbook (no xl/workbook.xml)",
+                                 zh=f"{name}：是 zip 压缩文件，但不是 Excel 工作簿（没有 xl/workbook.xml）")
             for i in infos:
                 if i.filename.endswith((".xml", ".rels")) and _declares_doctype(z, i, name):
                     raise InputError(f"{name}: refused: part {i.filename} declares a DOCTYPE or XML entities "
-                                     f"(a known attack on XML readers, e.g. 'billion laughs')")
+                                     f"(a known attack on XML readers, e.g. 'billion laughs')",
+                                     zh=f"{name}：拒绝读取：部件 {i.filename} 声明了 DOCTYPE 或 XML 实体"
+                                        f"（一种针对 XML 读取程序的已知攻击，如“billion laughs”）")
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError,
@@ -101,7 +108,9 @@ def _declares_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str = "")
         return False    # not well-formed: the reader reports it as a damaged workbook
     except (ValueError, LookupError):    # "multi-byte encodings are not supported" (GBK, Shift_JIS …)
         raise InputError(f"{name}: the workbook is damaged (part {info.filename} declares a text encoding "
-                         f"other than UTF-8); open it in Excel and save it again") from None
+                         f"other than UTF-8); open it in Excel and save it again",
+                         zh=f"{name}：工作簿已损坏（部件 {info.filename} 声明了 UTF-8 以外的文本编码）；"
+                            f"请在 Excel 中打开并重新保存") from None
     return False
 
 

@@ -106,7 +106,8 @@ def _cols_to_numbers(letters: list) -> np.ndarray:
 
 
 def _damaged(name: str, what) -> InputError:
-    return InputError(f"{name}: the workbook is damaged ({what}); open it in Excel and save it again")
+    return InputError(f"{name}: the workbook is damaged ({what}); open it in Excel and save it again",
+                      zh=f"{name}：工作簿已损坏（{what}）；请在 Excel 中打开并重新保存")
 
 
 class Layout:
@@ -137,7 +138,9 @@ class Layout:
         info = z.getinfo(part)
         if info.file_size > MAX_META:
             raise InputError(f"{self.name}: refused: part {part} is {info.file_size // 1024**2} MB, "
-                             f"far more than a workbook needs; open it in Excel and save it again")
+                             f"far more than a workbook needs; open it in Excel and save it again",
+                             zh=f"{self.name}：拒绝读取：部件 {part} 有 {info.file_size // 1024**2} MB，"
+                                f"远超工作簿所需；请在 Excel 中打开并重新保存")
         return fromstring(z.read(part))
 
     def _rels(self, z, part) -> dict:
@@ -247,7 +250,9 @@ class Layout:
         if unplaced:
             raise InputError(f"{self.name}: the workbook is damaged ({part}: {unplaced} "
                              f"cell{'s' if unplaced > 1 else ''} without a cell reference); "
-                             f"open it in Excel and save it again")
+                             f"open it in Excel and save it again",
+                             zh=f"{self.name}：工作簿已损坏（{part}：{unplaced} 个单元格没有单元格引用）；"
+                                f"请在 Excel 中打开并重新保存")
         r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
         c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
         return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)

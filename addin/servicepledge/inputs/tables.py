@@ -302,7 +302,8 @@ def from_grid(table_name: str, grid, *, date1904: bool = False, issues: Issues |
     if grid is None or (isinstance(grid, str) and not grid.strip()):
         return empty(table_name)
     if not isinstance(grid, (list, tuple)) or not grid or not isinstance(grid[0], (list, tuple)):
-        raise InputError(f"{table_name}: pass the whole table including its header row (e.g. {table_name}[#All])")
+        raise InputError(f"{table_name}: pass the whole table including its header row (e.g. {table_name}[#All])",
+                         zh=f"{table_name}：请传入包括表头行在内的整张表（如 {table_name}[#All]）")
     header, rows = list(grid[0]), grid[1:]
     width = len(header)
     if set(map(len, rows)) - {width}:       # ragged rows only: pad / cut to the header's width

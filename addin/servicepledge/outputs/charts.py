@@ -46,7 +46,9 @@ def kind_of(kind) -> str:
     k = str(kind or "").strip()
     k = ALIASES.get(k, ALIASES.get(k.lower(), k.lower()))
     if k not in KINDS:
-        raise ValueError(f"unknown chart '{kind}'; use one of {', '.join(KINDS)}")
+        from ..inputs.tables import InputError      # a ValueError that knows both wordings
+        raise InputError(f"unknown chart '{kind}'; use one of {', '.join(KINDS)}",
+                         zh=f"无法识别的图表“{kind}”；请用 {'、'.join(KINDS)}（达标率、流失率、基金、违约）")
     return k
 
 
@@ -288,7 +290,7 @@ def _draw_compliance(fig, df, r, lang):
                Line2D([], [], color=PALETTE["line"], ls="--", label=t("line.target", lang, v="100%"))]
     legend_ax.legend(handles=handles, loc="center left", fontsize=8.5, title=f"{periods[0]} – {periods[-1]}"
                      if periods else None, title_fontsize=8.5, alignment="left")
-    _title(fig, t("chart.compliance", lang))
+    _title(fig, t("chart.compliance", lang, n=len(periods)))      # the window shown: 12, or a longer range
 
 
 def _draw_turnover(fig, df, r, lang):

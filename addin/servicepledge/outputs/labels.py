@@ -77,9 +77,9 @@ L: dict[str, tuple[str, str]] = {
     "no_issues": ("未发现数据问题", "No data issues found"),
     "warning_line": ("⚠ 注意：{message}", "⚠ Warning: {message}"),
     "warnings_title": ("注意事项", "Warnings"), "no_warnings": ("无", "None"),
-    "data_issue_count": ("另有 {n} 处数据问题：生成月度报告后在“数据问题”表查看明细",
-                         "{n} data issues: build the monthly report to see them on the Data issues sheet"),
-    "more_warnings": ("……另有 {n} 条，生成月度报告查看全部", "… {n} more: build the monthly report to see all"),
+    "data_issue_count": ("另有 {n} 处数据问题：生成报告后在“数据问题”表查看明细",
+                         "{n} data issues: build the report to see them on the Data issues sheet"),
+    "more_warnings": ("……另有 {n} 条，生成报告查看全部", "… {n} more: build the report to see all"),
     "input_file": ("输入文件", "Input file"), "sha256": ("SHA-256", "SHA-256"), "as_of": ("截至时间", "As of"),
     "version": ("版本", "Version"), "generated": ("生成时间", "Generated"), "masking": ("个人信息脱敏", "Personal data masked"),
     "terms_used": ("使用的承诺参数", "Terms used"), "key": ("参数", "Key"),
@@ -100,7 +100,7 @@ L: dict[str, tuple[str, str]] = {
     "days.calendar": ("日历日", "calendar days"), "days.working": ("工作日", "working days"),
     "page_of": ("第 &P 页，共 &N 页", "Page &P of &N"),
     # charts
-    "chart.compliance": ("各项服务时效达标率（近12个月）", "SLA compliance, last 12 months"),
+    "chart.compliance": ("各项服务时效达标率（近{n}个月）", "SLA compliance, last {n} months"),   # n: months shown
     "chart.turnover": ("人员流失率：当月与滚动{n}个月", "Staff turnover, monthly and rolling {n} months"),
     "chart.fund": ("专项基金：预算与本年累计支出（{year}年）", "Fund: budget vs spent YTD ({year})"),
     "chart.breaches": ("本期违约事项：按状态与等级", "Breaches by status and severity"),
@@ -124,7 +124,7 @@ L: dict[str, tuple[str, str]] = {
     "title.sla": ("服务时效", "Service times"), "title.complaints": ("投诉处理", "Complaint handling"),
     "title.breach_summary": ("违约汇总", "Breaches"), "title.fund": ("专项售后服务基金", "Special after-sales fund"),
     "title.disclosure": ("专项售后服务基金 支出公示", "Special after-sales fund — expense disclosure"),
-    "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近12个月", "Last 12 months"),
+    "title.turnover": ("人员流失率", "Staff turnover"), "title.history": ("近{n}个月", "Last {n} months"),
     "title.breaches": ("违约登记表", "Breach register"), "title.issues": ("数据问题清单", "Data issues"),
     "title.audit": ("审计信息", "Audit trail"),
     # issue 9: approval words that could not be read, empty populations

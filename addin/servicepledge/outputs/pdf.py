@@ -44,10 +44,14 @@ def find_soffice() -> str | None:
     return None
 
 
-def not_installed_message(what: Path | str) -> str:
+def not_installed_message(what: Path | str) -> tuple[str, str]:
+    """(en, zh): LibreOffice is missing; the workbook itself was written."""
     return (f"PDF export needs LibreOffice (soffice), which was not found; the workbook {what} was written. "
             "Install LibreOffice (e.g. apt-get install libreoffice-calc-nogui, or scripts/install-render-deps.sh) "
-            f"or set {ENV_VAR}, or print the workbook to PDF from Excel")
+            f"or set {ENV_VAR}, or print the workbook to PDF from Excel",
+            f"导出 PDF 需要 LibreOffice（soffice），但未找到；工作簿 {what} 已写入。"
+            "请安装 LibreOffice（如 apt-get install libreoffice-calc-nogui 或 scripts/install-render-deps.sh）"
+            f"或设置 {ENV_VAR}，或在 Excel 中将工作簿打印为 PDF")
 
 
 def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str = "zh", *, force: bool = False,
@@ -60,10 +64,11 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str 
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such workbook to export as PDF")
+        raise InputError(f"{path}: no such workbook to export as PDF", zh=f"{path}：没有可导出为 PDF 的工作簿")
     soffice = find_soffice()
     if soffice is None:
-        raise InputError(not_installed_message(path))
+        en, zh = not_installed_message(path)
+        raise InputError(en, zh=zh)
     inputs = [path, *inputs]
     out = claim(Path(out) if out else path.with_suffix(".pdf"), force=force, lang=lang, inputs=inputs)
     with tempfile.TemporaryDirectory(prefix="servicepledge-lo-") as tmp:
@@ -75,13 +80,17 @@ def export_pdf(path, out: Path | None = None, timeout: int = TIMEOUT, lang: str 
                                   stdin=subprocess.DEVNULL, env=_env())
         except subprocess.TimeoutExpired:
             raise InputError(f"{path}: LibreOffice did not finish the PDF within {timeout} s; "
-                             "close other LibreOffice windows and try again") from None
+                             "close other LibreOffice windows and try again",
+                             zh=f"{path}：LibreOffice 未在 {timeout} 秒内完成 PDF；请关闭其他 LibreOffice 窗口后重试"
+                             ) from None
         except OSError as e:
-            raise InputError(f"{path}: LibreOffice could not be started ({e})") from None
+            raise InputError(f"{path}: LibreOffice could not be started ({e})",
+                             zh=f"{path}：无法启动 LibreOffice（{e}）") from None
         made = Path(tmp, path.stem + ".pdf")
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-            detail = _last_line(proc.stderr) or _last_line(proc.stdout) or f"exit code {proc.returncode}"
-            raise InputError(f"{path}: LibreOffice could not export the PDF ({detail})")
+            said = _last_line(proc.stderr) or _last_line(proc.stdout)
+            raise InputError(f"{path}: LibreOffice could not export the PDF ({said or f'exit code {proc.returncode}'})",
+                             zh=f"{path}：LibreOffice 无法导出 PDF（{said or f'退出码 {proc.returncode}'}）")
         write_file(out, lambda part: shutil.copyfile(made, part), lang, inputs)
     return out
 
@@ -104,7 +113,8 @@ def render_pngs(pdf, outdir, dpi: int = 60, prefix: str = "page") -> list[Path]:
     """Pages of `pdf` as PNG files (poppler's pdftoppm), for looking at and for tests."""
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise InputError("pdftoppm (poppler-utils) is needed to render PDF pages as PNG")
+        raise InputError("pdftoppm (poppler-utils) is needed to render PDF pages as PNG",
+                         zh="将 PDF 页面渲染为 PNG 需要 pdftoppm（poppler-utils）")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     subprocess.run([exe, "-r", str(dpi), "-png", str(pdf), str(outdir / prefix)], check=True,

@@ -307,7 +307,7 @@ def staffing(r: Report) -> SheetModel:
     hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
                  "rolling_rate", "threshold"]
     hrows = [[_v(x) for x in rec] for rec in r.staffing[hist_cols].itertuples(index=False)]
-    hist = Block(t("title.history", lang), [t(c, lang) for c in hist_cols], hrows,
+    hist = Block(t("title.history", lang, n=len(hrows)), [t(c, lang) for c in hist_cols], hrows,
                  [TEXT, INT, INT, "num", INT, PCT, PCT, PCT])
     return SheetModel("staffing", t("sheet.staffing", lang), t("title.turnover", lang), _subtitle(r), [head, hist])
 
@@ -315,7 +315,8 @@ def staffing(r: Report) -> SheetModel:
 def issues(r: Report) -> SheetModel:
     lang = r.lang
     cols = ["table", "row", "column", "problem"]
-    rows = [[_table_name(i["table"], lang) if c == "table" else i[c] for c in cols] for i in r.doc["data_issues"]]
+    rows = [[r.table_names.get(i["table"]) or _table_name(i["table"], lang) if c == "table" else i[c] for c in cols]
+            for i in r.doc["data_issues"]]
     title = t("title.issues", lang) + (f" ({len(rows)})" if rows else f" — {t('no_issues', lang)}")
     return SheetModel("issues", t("sheet.issues", lang), title, _subtitle(r),
                       [Block(None, [t(c, lang) for c in cols], rows, [TEXT, INT, TEXT, TEXT])], print_sheet=False)

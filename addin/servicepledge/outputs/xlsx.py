@@ -175,8 +175,16 @@ def _style_cell(c, cache: dict, key: tuple) -> None:
 def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps: list | None = None,
                 narrow: bool = False, heads: list | None = None) -> int:
     """Write one table block from row `top`; return (next free row, header row). `narrow`: a block with fewer
-    columns than the sheet's widest table, whose long last-column text may overflow to the right."""
+    columns than the sheet's widest table, whose long last-column text may overflow to the right.
+
+    On a fixed grid (the dashboard), a narrower block whose last column is text (the comparison's notes) has
+    that column merged across the rest of the grid and wrapped there: the text stays inside the table, also
+    when printed, instead of running past its border."""
     r = top
+    last = len(b.header)
+    span = (max(widths) - last if fixed and widths and last < max(widths) and len(b.formats) >= last
+            and b.formats[last - 1] is None and any(isinstance(x[-1], str) for x in b.rows if x) else 0)
+    span_w = sum(widths.get(k, 8) for k in range(last, last + span + 1))
     if b.title:
         c = ws.cell(r, 1)
         set_text_or_value(c, b.title)
@@ -189,10 +197,11 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         c.fill, c.font, c.border = HEADER_FILL, HEADER_FONT, BORDER
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         widths[j] = max(widths.get(j, 0), header_need(h)) if not fixed else widths.get(j, 8)
-        if heads is not None:
+        if heads is not None and not (span and j == last):
             heads.append((r, j))
+    if span:
+        ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=last + span)
     words = _words()
-    last = len(b.header)
     styles: dict = {}
     _cjk_height(ws, r, b.header)
     for i, row in enumerate(b.rows):
@@ -200,7 +209,9 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
         _cjk_height(ws, r, row)
         row_fill = b.highlight[i] if b.highlight and i < len(b.highlight) else None
         # a row made taller by a wrapped cell reads across from its first line: all its cells top-aligned
-        top = any(isinstance(v, str) and display_width(v) + 2 > TEXT_CAP for v in row[:last - 1 if narrow else last])
+        top = any(isinstance(v, str) and display_width(v) + 2 > TEXT_CAP for v in row[:last - 1 if narrow else last]
+                  ) or bool(span and isinstance(row[-1], str)
+                            and display_width(row[-1]) + 2 - 0.15 * sum(ch.isascii() for ch in row[-1]) > span_w)
         for j, v in enumerate(row, 1):
             c = ws.cell(r, j)
             set_text_or_value(c, v)
@@ -209,10 +220,13 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
                 fmt = b.row_formats[i] or fmt
             numfmt = FORMATS[fmt] if fmt in FORMATS else FORMATS["datetime"] if isinstance(v, dt.datetime) else None
             w = display_width(v, fmt) + 2
-            overflow = narrow and j == last and isinstance(v, str)
-            wrap = isinstance(v, str) and w > TEXT_CAP and not overflow
-            if wrap and wraps is not None:
-                wraps.append((r, j, w))
+            spans = bool(span) and j == last
+            if spans and isinstance(v, str):    # Latin letters of the body font are ~0.85 of a width unit
+                w -= 0.15 * sum(ch.isascii() for ch in v)
+            overflow = narrow and j == last and isinstance(v, str) and not spans
+            wrap = isinstance(v, str) and (spans or w > TEXT_CAP) and not overflow   # a span always wraps in it
+            if wrap and wraps is not None:   # (its lines are counted at column j's width: scale to the span's)
+                wraps.append((r, j, w * (widths.get(j, 8) - 1) / max(span_w - 1, 1) if spans else w))
             paint = None
             if b.verdict_col is not None and j - 1 == b.verdict_col:
                 key = _verdict_key(v, words)
@@ -221,6 +235,8 @@ def write_block(ws, top: int, b: Block, widths: dict, fixed: bool = False, wraps
                 key = next((k for k in STATUS_STYLE if v in words[f"status.{k}"]), None)
                 paint = STATUS_STYLE[key] if key else paint
             _style_cell(c, styles, (numfmt, wrap, paint, row_fill, top))
+            if spans:
+                ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=last + span)
             if not fixed:
                 widths[j] = max(widths.get(j, 0), min(w, 16 if overflow else TEXT_CAP))
     return r + 2, header_row

@@ -1,6 +1,6 @@
 """The report buttons as xlwings Server serves them (project/custom_scripts imports this).
 
-- build_report (生成月度报告 Build monthly report): writes the fund disclosure and the whole report;
+- build_report (生成报告 Build report): writes the fund disclosure and the whole report;
   needs the `finance` role (SERVICEPLEDGE_ROLE_FINANCE).
 - refresh_kpis (刷新KPI公式 Refresh KPI sheet): rewrites the KPI formulas with the names this server
   registers (`settings.function_prefix()`); needs the `manager` role.
@@ -32,16 +32,17 @@ def _report(book, period, as_of):
     except xw.XlwingsError:
         raise
     except Exception as e:      # one line, never a traceback (the add-in shows it in a dialog)
-        raise xw.XlwingsError(f"servicepledge could not build the report: {type(e).__name__}: {e}") from None
+        raise xw.XlwingsError(f"servicepledge 无法生成报告 / could not build the report: "     # language unknown here
+                              f"{type(e).__name__}: {e}") from None
 
 
 def _refresh(book):
     _S.refresh_kpis_in(book, prefix=settings.function_prefix())
 
 
-@script(name="生成月度报告 Build monthly report", required_roles=_roles(ROLE_FINANCE))
+@script(name="生成报告 Build report", required_roles=_roles(ROLE_FINANCE))
 async def build_report(book: xw.Book, period: str = "", as_of: str = ""):
-    """Build the monthly report (dashboard, breach register, fund disclosure, staffing, data issues,
+    """Build the report (dashboard, breach register, fund disclosure, staffing, data issues,
     audit) into this workbook. Period and as-of: empty = the KPI sheet's cells, else the latest month
     and now."""
     await offload.run(_report, book, period, as_of)

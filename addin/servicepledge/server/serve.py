@@ -42,20 +42,26 @@ def add_parser(sub, lang: str = "en", localize=None, **kw) -> None:
 
 
 def run(a) -> int:
+    zh = getattr(a, "ui_lang", "en") == "zh"
     try:
         import uvicorn  # noqa: F401
         import xlwings_server  # noqa: F401
     except ImportError:
-        print("servicepledge: the server needs xlwings Server: pip install 'servicepledge[server]' "
+        print("servicepledge：服务器需要 xlwings Server：pip install 'servicepledge[server]'"
+              "（或 pip install xlwings-server）" if zh else
+              "servicepledge: the server needs xlwings Server: pip install 'servicepledge[server]' "
               "(or pip install xlwings-server)", file=sys.stderr)
         return 2
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        print("servicepledge: set XLWINGS_LICENSE_KEY (xlwings Server is paid for use inside a company; "
+        print("servicepledge：请设置 XLWINGS_LICENSE_KEY（在公司内使用 xlwings Server 需付费；"
+              "XLWINGS_LICENSE_KEY=noncommercial 仅限非商业用途，见 docs/SERVER.md）" if zh else
+              "servicepledge: set XLWINGS_LICENSE_KEY (xlwings Server is paid for use inside a company; "
               "XLWINGS_LICENSE_KEY=noncommercial only for non-commercial use, see docs/SERVER.md)", file=sys.stderr)
         return 2
     if a.anonymous:
         if a.host not in LOOPBACK:
-            print("servicepledge: --anonymous only on 127.0.0.1 (anyone reaching the server would see the data)",
+            print("servicepledge：--anonymous 只能用于 127.0.0.1（否则任何能访问服务器的人都能看到数据）" if zh else
+                  "servicepledge: --anonymous only on 127.0.0.1 (anyone reaching the server would see the data)",
                   file=sys.stderr)
             return 2
         os.environ["SERVICEPLEDGE_ALLOW_ANONYMOUS"] = "1"
@@ -66,13 +72,17 @@ def run(a) -> int:
         os.environ["SERVICEPLEDGE_USERS_FILE"] = str(users)
         if not load_users(users):
             token = add_user(users, "local", "local user", ["manager", "finance"])
-            print(f"servicepledge: created {users} with one user (roles manager, finance).\n"
+            print(f"servicepledge：已创建 {users}，含一个用户（角色 manager、finance）。\n"
+                  f"  令牌（只显示这一次；请粘贴到任务窗格中）：{token}\n"
+                  f"  添加用户：python -m servicepledge.server.tokens add 姓名 --roles manager" if zh else
+                  f"servicepledge: created {users} with one user (roles manager, finance).\n"
                   f"  token (shown once; paste it into the task pane): {token}\n"
                   f"  more users: python -m servicepledge.server.tokens add NAME --roles manager")
     if a.host not in LOOPBACK and not os.environ.get("SERVICEPLEDGE_ALLOWED_HOSTS") \
             and not os.environ.get("XLWINGS_HOSTNAME"):
         os.environ["SERVICEPLEDGE_ALLOWED_HOSTS"] = a.host
     import uvicorn
-    print(f"servicepledge: xlwings Server on http://{a.host}:{a.port} (manifest: /manifest)", flush=True)
+    print(f"servicepledge：xlwings Server 运行于 http://{a.host}:{a.port}（清单：/manifest）" if zh else
+          f"servicepledge: xlwings Server on http://{a.host}:{a.port} (manifest: /manifest)", flush=True)
     uvicorn.run("servicepledge.server.asgi:app", host=a.host, port=a.port, workers=a.workers, log_level="info")
     return 0
