@@ -236,18 +236,39 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, con
         raise InputError(f"metric '{m}' is not known; use response or initial_solution")
     when = _as_of(as_of)
     return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, name, when],
-                       lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts))
+                       lambda: _compliance(tickets, (tk_fp, t_fp, cs_fp), period, name, when, tm, contract,
+                                           contracts))
 
 
-def _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts):
-    tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets", fp=tk_fp)}, when).tables["Tickets"]
+def _compliance(tickets, fps, period, name, when, tm, contract, contracts):
+    tk_fp, t_fp, cs_fp = fps
+    typed = cells.table("Tickets", tickets, "tickets", fp=tk_fp)
+    tk = clip({"Tickets": typed}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
     tabs, tm, only = _contract_scope(_tables(Tickets=tk), tm, p, contract, contracts)
-    rows = S.metric_rows(tabs, name, when, tm)
+    # the metric's row statuses do not depend on the period or on which contract is shown (only the
+    # summary does): kept per (tickets, terms, contracts, metric, as_of), so a new period or contract only
+    # summarises again. With a Contracts table the rows' contract is assigned for the period: then the
+    # period is part of the key too.
+    rows = _metric_rows(tabs, name, when, tm, [tk_fp, t_fp, cs_fp, p.label if contracts is not None else ""], typed)
     x = rows.summary(p, tm["lang"], only=only(rows))
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
     return cells.cell(x["compliance"])
+
+
+def _metric_rows(tabs: dict, name: str, when, tm, parts: list, typed):
+    """S.metric_rows, kept in excel.memo under (parts, metric, as_of, date system); shared, not modified
+    (summary() only reads it). Its estimated bytes count the table it refers to when that is not `typed`
+    (the cached typed table, accounted by its own entry) but a copy made by clip or the contracts."""
+    key = None if memo.budget() == 0 or None in parts else ("metric_rows", *parts, name, when, cells.date1904())
+    hit = memo.get(key)
+    if hit is None:
+        hit = S.metric_rows(tabs, name, when, tm)
+        memo.put(key, hit, memo.frame_bytes(hit.rows, hit.when, hit.population, hit.unknown_population,
+                                            hit.usable, hit.bad_start, hit.unusable_start)
+                 + (0 if hit.loaded is typed else memo.loaded_bytes(hit.loaded)))
+    return hit
 
 
 def _contract_filter(contract, ids: list):
