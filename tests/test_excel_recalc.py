@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import random
 
+import pandas as pd
 import pytest
 
 from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
@@ -166,3 +167,77 @@ def test_the_cache_stays_within_its_bounds_while_as_of_moves(grids, monkeypatch)
              grids["Terms"])
         assert memo.size()[0] <= memo.MAX_ENTRIES
     assert memo.size()[0] == memo.MAX_ENTRIES
+
+
+# ---------------------------------------------------------------- big tables typed block by block
+def _same_table(got, want):
+    """Two typed tables (and their data issues) are the same: frames, bad cells, headers, issues as a set."""
+    (g, gi), (w, wi) = got, want
+    pd.testing.assert_frame_equal(g.df, w.df)
+    pd.testing.assert_frame_equal(g.bad, w.bad)
+    assert g.headers == w.headers and g.near == w.near
+    key = lambda r: (r["table"], -1 if r["row"] is None else r["row"], r["column"] or "", r["problem"])  # noqa: E731
+    assert sorted(gi.rows, key=key) == sorted(wi.rows, key=key)
+    assert {(x.code, x.column, x.en) for x in gi.warnings} == {(x.code, x.column, x.en) for x in wi.warnings}
+    assert all(wi.zh.get(k) == v for k, v in gi.zh.items())
+
+
+def _blocked(name, tk):
+    from servicepledge.excel import cells
+    from servicepledge.inputs.tables import Issues
+    found = Issues()
+    loaded = cells.table(name, tk, name.lower(), found)
+    return loaded, found
+
+
+def _whole(name, tk):
+    from servicepledge.excel import cells
+    from servicepledge.inputs.tables import Issues, from_grid
+    found = Issues()
+    return from_grid(name, cells.grid(tk), issues=found, source=f"argument '{name.lower()}'"), found
+
+
+def test_a_big_table_typed_in_blocks_equals_the_whole(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 300)
+    rng = random.Random(5)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [list(head) + [""]] + [list(r) + [""] for r in body[:1500]]        # 5 blocks; a column without a name
+    idc, op = head.index("工单编号"), head.index("受理时间")
+    tk[700][idc] = tk[20][idc]             # an id repeated in a later block
+    tk[40][idc] = tk[30][idc]              # … and one inside a block
+    tk[1000][idc] = tk[30][idc]            # … and once more, later
+    tk[1200][-1] = "notes"                  # a value under the nameless column, only in the 4th block
+    tk[301] = [""] * len(tk[0])             # a blank row, first of the 2nd block
+    tk[450] = tk[450][:5]                   # a short (ragged) row
+    for r in rng.sample(range(1, len(tk)), 60):
+        j = rng.randrange(len(head))
+        tk[r][j] = rng.choice(["", "n/a", True, -3.0, "2026-10-05 14:30", 46300.5, tk[rng.randrange(1, 1500)][j]])
+    tk[900][op] = tk[900][op] + 400 if isinstance(tk[900][op], float) else 46500.0   # responses before opening
+    want = _whole("Tickets", tk)
+    assert memo.fingerprint(tk) is not None and memo.blocks(memo.fingerprint(tk)) is not None
+    got = _blocked("Tickets", tk)
+    _same_table(got, want)
+    assert any("duplicate id" in r["problem"] for r in want[1].rows if r["row"] == 701)   # across blocks: caught
+    assert any(r["row"] == 1 and "has values but no header" in r["problem"] for r in want[1].rows)
+    # one cell changed in the 3rd block: only that block is typed again, and the result is still the whole's
+    blocks_before = {k for k in memo._store._items if k and k[0] == "block"}
+    tk[650][op] = "n/a"
+    got = _blocked("Tickets", tk)
+    _same_table(got, _whole("Tickets", tk))
+    new = {k for k in memo._store._items if k and k[0] == "block"} - blocks_before
+    assert [k[7] for k in new] == [600]                 # the block of data rows 601-900 (Excel rows 602-901)
+
+
+def test_big_tables_cached_equal_uncached_through_the_functions(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 500)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [head] + [list(r) for r in body]                              # 3,663 rows: 8 blocks
+    a = [tk, *[grids[n] for n in ("Complaints", "Staff", "FundLedger", "FundBudget", "Notices")], PERIOD, AS_OF,
+         grids["Terms"]]
+    for step in range(3):
+        for name in ("SP_KPIS", "SP_WARNINGS", "SP_BREACHES"):
+            args = a + [14] if name == "SP_WARNINGS" else [tk, grids["Complaints"], grids["Notices"], PERIOD, AS_OF,
+                                                           grids["Terms"]] if name == "SP_BREACHES" else a
+            assert call(F, name, *args) == uncached(monkeypatch, name, *args), (step, name)
+        r = 1 + 1700 * step                                             # a cell in the 1st, 4th and 7th block
+        tk[r][head.index("首次响应时间")] = (tk[r][head.index("受理时间")] or 46300) + 3
