@@ -199,6 +199,7 @@ def _whole(name, tk):
 
 def test_a_big_table_typed_in_blocks_equals_the_whole(grids, monkeypatch):
     monkeypatch.setattr(memo, "BLOCK_ROWS", 300)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
     rng = random.Random(5)
     head, body = grids["Tickets"][0], grids["Tickets"][1:]
     tk = [list(head) + [""]] + [list(r) + [""] for r in body[:1500]]        # 5 blocks; a column without a name
@@ -230,6 +231,7 @@ def test_a_big_table_typed_in_blocks_equals_the_whole(grids, monkeypatch):
 
 def test_big_tables_cached_equal_uncached_through_the_functions(grids, monkeypatch):
     monkeypatch.setattr(memo, "BLOCK_ROWS", 500)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
     head, body = grids["Tickets"][0], grids["Tickets"][1:]
     tk = [head] + [list(r) for r in body]                              # 3,663 rows: 8 blocks
     a = [tk, *[grids[n] for n in ("Complaints", "Staff", "FundLedger", "FundBudget", "Notices")], PERIOD, AS_OF,

@@ -44,10 +44,16 @@ def typed(name: str, value: list, what: str, fp: bytes, date1904: bool, source: 
                 rows = [list(r) + [None] * (width - len(r)) if len(r) < width else list(r)[:width] for r in rows]
             found = Issues()
             loaded = load(name, header, rows, first_row=2 + off, date1904=date1904, source=source, issues=found)
-            hit = (loaded, found, off)
+            hit = (loaded, found, off, _repeated(loaded))
             memo.put(key, hit, memo.loaded_bytes(loaded) + 200 * len(found.rows))
         done.append(hit)
     return _joined(done)
+
+
+def _repeated(loaded: Loaded) -> dict:
+    """Per unique column: the rows whose id repeats an earlier one inside this block (load marked them)."""
+    return {c.name: (loaded.df[c.name].notna() & loaded.df[c.name].duplicated(keep="first")).to_numpy()
+            for c in loaded.table.columns if c.unique and c.name in loaded.headers}
 
 
 def _joined(done: list) -> tuple:
@@ -55,7 +61,7 @@ def _joined(done: list) -> tuple:
     t = first.table
     issues = Issues()
     seen_header = []
-    for loaded, found, off in done:
+    for loaded, found, off, _ in done:
         for r in found.rows:
             if r["row"] == off + 1:                  # the header's own problems (reported on row first_row - 1)
                 r = {**r, "row": 1}
@@ -72,8 +78,7 @@ def _joined(done: list) -> tuple:
             continue
         col = df[c.name]
         again = (col.notna() & col.duplicated(keep="first")).to_numpy()
-        inside = np.concatenate([(x[0].df[c.name].notna() & x[0].df[c.name].duplicated(keep="first")).to_numpy()
-                                 for x in done])
+        inside = np.concatenate([x[3][c.name] for x in done])
         new = again & ~inside
         if new.any():
             bad.loc[new, :] = True

@@ -115,7 +115,9 @@ def size() -> tuple[int, int]:
     return len(_store), _store.nbytes
 
 
-BLOCK_ROWS = 8192        # a table argument with more data rows is fingerprinted (and typed) in blocks of rows
+BLOCK_ROWS = 8192        # a table argument with more data rows is fingerprinted (and typed) in blocks of rows:
+MAX_BLOCKS = 8           # a multiple of BLOCK_ROWS rows each, at most about MAX_BLOCKS blocks (each block typed
+                         # on its own costs a little more than its share of the whole: ~12 ms fixed per block)
 _BLOCKS: OrderedDict = OrderedDict()    # fingerprint -> (BLOCK_ROWS, header digest, [block digests]); last 16
 _BLOCKS_KEPT = 16
 
@@ -140,12 +142,13 @@ def fingerprint(value) -> bytes | None:
     BLAKE2b collision.
 
     A table of more than BLOCK_ROWS data rows is digested block by block (the header, then each run of
-    BLOCK_ROWS rows; the same work as one digest of everything) and its fingerprint is the digest of those
+    BLOCK_ROWS rows, or a multiple of it so that there are at most MAX_BLOCKS blocks; the same work as one
+    digest of everything) and its fingerprint is the digest of those
     digests, which `blocks(fp)` hands to the typing (excel.blocks): after one changed cell only its block
     is typed again."""
     if not (isinstance(value, list) and len(value) > BLOCK_ROWS + 1 and type(value[0]) is list):
         return _digest(value)
-    n = BLOCK_ROWS
+    n = BLOCK_ROWS * -(-(len(value) - 1) // (BLOCK_ROWS * MAX_BLOCKS))
     head = _digest(value[0])
     parts = [_digest(value[i:i + n]) for i in range(1, len(value), n)]
     if head is None or None in parts:
