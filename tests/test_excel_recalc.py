@@ -243,3 +243,18 @@ def test_big_tables_cached_equal_uncached_through_the_functions(grids, monkeypat
             assert call(F, name, *args) == uncached(monkeypatch, name, *args), (step, name)
         r = 1 + 1700 * step                                             # a cell in the 1st, 4th and 7th block
         tk[r][head.index("首次响应时间")] = (tk[r][head.index("受理时间")] or 46300) + 3
+
+
+def test_a_block_of_blank_rows_and_a_changed_header(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 200)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [list(head)] + [list(r) for r in body[:1000]]
+    for i in range(201, 401):                       # the whole 2nd block is blank rows
+        tk[i] = [""] * len(head)
+    _same_table(_blocked("Tickets", tk), _whole("Tickets", tk))
+    before = _blocked("Tickets", tk)[0]
+    tk[0][head.index("满意度")] = "满意 度 评分"       # a header renamed: every block is typed again, the column unread
+    after = _blocked("Tickets", tk)
+    _same_table(after, _whole("Tickets", tk))
+    assert before.df["satisfaction"].notna().any() and after[0].df["satisfaction"].isna().all()

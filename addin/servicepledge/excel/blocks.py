@@ -71,6 +71,7 @@ def _joined(done: list) -> tuple:
             issues.rows.append(r)
         issues.warnings.extend(w for w in found.warnings if w not in issues.warnings)
         issues.zh.update(found.zh)
+    done = [x for x in done if len(x[0].df)] or done[:1]      # a block of blank rows only adds nothing
     df = pd.concat([x[0].df for x in done], ignore_index=True)
     bad = pd.concat([x[0].bad for x in done], ignore_index=True)
     for c in t.columns:                               # ids repeating across blocks (inside one: done by load)
