@@ -115,7 +115,7 @@ def size() -> tuple[int, int]:
     return len(_store), _store.nbytes
 
 
-BLOCK_ROWS = 16384       # a table argument with more data rows is fingerprinted (and typed) in blocks of rows:
+BLOCK_ROWS = 8192        # a table argument with more data rows is fingerprinted (and typed) in blocks of rows:
 MAX_BLOCKS = 8           # a multiple of BLOCK_ROWS rows each, at most about MAX_BLOCKS blocks (each block typed
                          # on its own costs a little more than its share of the whole: ~12 ms fixed per block)
 _BLOCKS: OrderedDict = OrderedDict()    # fingerprint -> (BLOCK_ROWS, header digest, [block digests]); last 16
