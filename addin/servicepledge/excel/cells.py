@@ -145,6 +145,13 @@ def grid(v) -> list[list] | None:
     return [[plain(x) for x in r] for r in v]
 
 
+def _plain_rows(rows: list) -> list[list]:
+    """Rows of a range's cells as plain values (see `grid`): the rows themselves when nothing needs converting."""
+    if all(type(r) is list for r in rows) and _PLAIN_TYPES.issuperset(map(type, itertools.chain.from_iterable(rows))):
+        return rows
+    return [[plain(x) for x in r] for r in rows]
+
+
 # cell types that need no plain(): what JSON (xlwings Lite/Server) and COM (classic xlwings) hand over
 _PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.datetime, dt.date, dt.time})
 
@@ -166,9 +173,13 @@ def table(name: str, value, what: str, issues=None, fp=_UNSET):
     hit = memo.get(key)
     if hit is None:
         found = Issues()
-        g = grid(value)
         try:
-            loaded = from_grid(name, g, date1904=date1904(), issues=found, source=f"argument '{what}'")
+            from .blocks import typed
+            done = typed(name, value, what, fp, date1904(), f"argument '{what}'", _plain_rows) if fp else None
+            if done is not None:           # a big table: typed block by block, unchanged blocks from the cache
+                loaded, found = done
+            else:
+                loaded = from_grid(name, grid(value), date1904=date1904(), issues=found, source=f"argument '{what}'")
         except InputError as e:
             raise InputError(f"{e.en}. Pass the whole table including its header row, e.g. {name}[#All]",
                              zh=None if e.zh is None else f"{e.zh}。请传入包含表头行的整个表格，例如 {name}[#All]") from None

@@ -249,15 +249,22 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, con
                          zh=f"metric“{m}”无法识别；请用 response（首次响应）或 initial_solution（初步方案）")
     when = _as_of(as_of)
     return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, name, when],
-                       lambda: _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts,
-                                           (pauses, ps_fp)))
+                       lambda: _compliance(tickets, (tk_fp, t_fp, cs_fp, ps_fp), period, name, when, tm, contract,
+                                           contracts, pauses))
 
 
-def _compliance(tickets, tk_fp, period, name, when, tm, contract, contracts, pauses=(None, None)):
-    tk = clip({"Tickets": cells.table("Tickets", tickets, "tickets", fp=tk_fp)}, when).tables["Tickets"]
+def _compliance(tickets, fps, period, name, when, tm, contract, contracts, pauses=None):
+    tk_fp, t_fp, cs_fp, ps_fp = fps
+    typed = cells.table("Tickets", tickets, "tickets", fp=tk_fp)
+    tk = clip({"Tickets": typed}, when).tables["Tickets"]
     p = _period(period, tk.df["opened_at"])
     tabs, tm, only = _contract_scope(_tables(Tickets=tk), tm, p, contract, contracts)
-    rows = S.metric_rows(tabs, name, when, tm, _pause_set(tabs, *pauses, when))
+    # the metric's row statuses do not depend on the period or on which contract is shown (only the
+    # summary does): kept per (tickets, terms, contracts, pauses, metric, as_of), so a new period or contract
+    # only summarises again. With a Contracts table the rows' contract is assigned for the period: then the
+    # period is part of the key too.
+    rows = _metric_rows(tabs, name, when, tm, [tk_fp, t_fp, cs_fp, ps_fp, p.label if contracts is not None else ""],
+                        typed, lambda: _pause_set(tabs, pauses, ps_fp, when))
     x = rows.summary(p, tm["lang"], only=only(rows))
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
@@ -270,6 +277,21 @@ def _pause_set(tables: dict, pauses, fp, when):
     if pauses is None:
         return None
     return pauses_at({**tables, "Pauses": cells.table("Pauses", pauses, "pauses", fp=fp)}, when)
+
+
+def _metric_rows(tabs: dict, name: str, when, tm, parts: list, typed, pause_set):
+    """S.metric_rows, kept in excel.memo under (parts, metric, as_of, date system); shared, not modified
+    (summary() only reads it). Its estimated bytes count the table it refers to when that is not `typed`
+    (the cached typed table, accounted by its own entry) but a copy made by clip or the contracts.
+    `pause_set` makes the merged pauses only when the rows must be computed."""
+    key = None if memo.budget() == 0 or None in parts else ("metric_rows", *parts, name, when, cells.date1904())
+    hit = memo.get(key)
+    if hit is None:
+        hit = S.metric_rows(tabs, name, when, tm, pause_set())
+        memo.put(key, hit, memo.frame_bytes(hit.rows, hit.when, hit.population, hit.unknown_population,
+                                            hit.usable, hit.bad_start, hit.unusable_start)
+                 + (0 if hit.loaded is typed else memo.loaded_bytes(hit.loaded)))
+    return hit
 
 
 def _contract_filter(contract, ids: list):

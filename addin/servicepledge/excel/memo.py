@@ -101,7 +101,13 @@ _store = ByteLRU(budget, MAX_ENTRIES)
 stats = _store.stats                   # {"hits": n, "misses": n}
 get = _store.get                       # get(key) -> the cached value (now most recently used), or None
 put = _store.put                       # put(key, value, nbytes): keep it, evicting to stay within budget()
-clear = _store.clear                   # forget everything (tests, benchmarks, or to free memory)
+
+
+def clear() -> None:
+    """Forget everything (tests, benchmarks, or to free memory)."""
+    _store.clear()
+    with _store._lock:
+        _BLOCKS.clear()
 
 
 def size() -> tuple[int, int]:
@@ -109,11 +115,14 @@ def size() -> tuple[int, int]:
     return len(_store), _store.nbytes
 
 
-def fingerprint(value) -> bytes | None:
-    """A 16-byte digest of an argument's content and types; None when it cannot be serialised
-    (e.g. a Pyodide proxy object): such an argument is simply not cached. Different content always
-    gives different bytes to digest (both serialisations are faithful), so a stale hit would need a
-    BLAKE2b collision."""
+BLOCK_ROWS = 8192        # a table argument with more data rows is fingerprinted (and typed) in blocks of rows:
+MAX_BLOCKS = 8           # a multiple of BLOCK_ROWS rows each, at most about MAX_BLOCKS blocks (each block typed
+                         # on its own costs a little more than its share of the whole: ~12 ms fixed per block)
+_BLOCKS: OrderedDict = OrderedDict()    # fingerprint -> (BLOCK_ROWS, header digest, [block digests]); last 16
+_BLOCKS_KEPT = 16
+
+
+def _digest(value) -> bytes | None:
     try:
         # JSON-shaped values (xlwings Lite / Server). Version 2: no back-references or interning flags, so the
         # bytes depend on the content alone, not on how many references an object has (versions 3-4 do)
@@ -124,6 +133,39 @@ def fingerprint(value) -> bytes | None:
         except Exception:                          # noqa: BLE001  (proxies, unpicklable objects: not cached)
             return None
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def fingerprint(value) -> bytes | None:
+    """A 16-byte digest of an argument's content and types; None when it cannot be serialised
+    (e.g. a Pyodide proxy object): such an argument is simply not cached. Different content always
+    gives different bytes to digest (both serialisations are faithful), so a stale hit would need a
+    BLAKE2b collision.
+
+    A table of more than BLOCK_ROWS data rows is digested block by block (the header, then each run of
+    BLOCK_ROWS rows, or a multiple of it so that there are at most MAX_BLOCKS blocks; the same work as one
+    digest of everything) and its fingerprint is the digest of those
+    digests, which `blocks(fp)` hands to the typing (excel.blocks): after one changed cell only its block
+    is typed again."""
+    if not (isinstance(value, list) and len(value) > BLOCK_ROWS + 1 and type(value[0]) is list):
+        return _digest(value)
+    n = BLOCK_ROWS * -(-(len(value) - 1) // (BLOCK_ROWS * MAX_BLOCKS))
+    head = _digest(value[0])
+    parts = [_digest(value[i:i + n]) for i in range(1, len(value), n)]
+    if head is None or None in parts:
+        return None
+    fp = hashlib.blake2b(b"b" + n.to_bytes(4, "little") + head + b"".join(parts), digest_size=16).digest()
+    with _store._lock:
+        _BLOCKS[fp] = (n, head, parts)
+        _BLOCKS.move_to_end(fp)
+        while len(_BLOCKS) > _BLOCKS_KEPT:
+            _BLOCKS.popitem(last=False)
+    return fp
+
+
+def blocks(fp) -> tuple | None:
+    """(rows per block, header digest, block digests) of a table fingerprinted in blocks, or None."""
+    with _store._lock:
+        return _BLOCKS.get(fp)
 
 
 def frame_bytes(*frames) -> int:

@@ -1,0 +1,260 @@
+"""Recalculation in Excel (issue 12): what the SP_ functions keep between calls is always the figure of the
+cells as they are now.
+
+- a changed cell anywhere (first, middle or last row; every column; a value of another type that Python
+  calls equal, 1 -> 1.0 -> TRUE) gives another fingerprint, and SP_COMPLIANCE answers what the same call
+  without the cache answers;
+- SP_COMPLIANCE keeps each metric's row statuses per (tickets, terms, contracts, metric, as_of): another
+  period or contract summarises them again without recomputing them, and the figures equal the engine's
+  own report for that period (an independent path: the whole report, not the cached rows);
+- the cache never holds more than its stated bounds (bytes and entries), also when as_of moves on every
+  recalculation (=NOW()).
+"""
+from __future__ import annotations
+
+import copy
+import random
+
+import pandas as pd
+import pytest
+
+from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode
+
+xw = server_mode()
+from servicepledge.excel import functions as F  # noqa: E402
+from servicepledge.excel import memo  # noqa: E402
+from servicepledge.kpi import service as S  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def grids():
+    return {n: as_arg(g) for n, g in sample_grids().items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB", raising=False)
+    memo.clear()
+    yield
+    memo.clear()
+
+
+def uncached(monkeypatch, *a):
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", "0")
+    try:
+        return call(F, *a)
+    finally:
+        monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """Counts S.metric_rows computations made by the SP_ functions."""
+    n = {"rows": 0}
+    real = S.metric_rows
+
+    def counting(*a, **k):
+        n["rows"] += 1
+        return real(*a, **k)
+    monkeypatch.setattr(S, "metric_rows", counting)
+    return n
+
+
+def _other(v, rng):
+    """A value different from cell v as the engine sees it (also when Python calls the two equal)."""
+    if v is True or v is False:
+        return int(v)                      # TRUE -> 1: equal in Python, another cell in Excel
+    if isinstance(v, int):
+        return float(v) if rng.random() < 0.5 else bool(v)
+    if isinstance(v, float):
+        return v + 1 / 1440 if v else -0.0  # a minute later; 0.0 -> -0.0
+    if v == "":
+        return " "
+    return v + "x"
+
+
+def test_a_changed_cell_anywhere_changes_the_fingerprint(grids):
+    rng = random.Random(7)
+    tk = copy.deepcopy(grids["Tickets"])
+    head, n = tk[0], len(tk)
+    seen = {memo.fingerprint(tk)}
+    for j in range(len(head)):
+        for i in (0, 1, n // 2, n - 1):                     # the header, first, middle and last row
+            old = tk[i][j]
+            tk[i][j] = _other(old, rng)
+            fp = memo.fingerprint(tk)
+            assert fp not in seen, (i, j, old, tk[i][j])
+            seen.add(fp)
+            tk[i][j] = old
+    assert memo.fingerprint(tk) == memo.fingerprint(grids["Tickets"])   # back as it was: the first key again
+    for a, b in [(1, 1.0), (1, True), (0.0, -0.0), ("1", 1), ("", None), ("a", "a ")]:
+        assert memo.fingerprint([["h"], [a]]) != memo.fingerprint([["h"], [b]]), (a, b)
+
+
+def test_compliance_follows_one_changed_cell_in_every_column(grids, monkeypatch):
+    rng = random.Random(11)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    rows = [list(r) for r in body if 46296 <= (r[head.index("受理时间")] or 0) < 46327][:150]   # 2026-10
+    tk = [list(head)] + rows
+    a = [tk, PERIOD, "response", AS_OF, grids["Terms"]]
+    first = uncached(monkeypatch, "SP_COMPLIANCE", *a)
+    assert call(F, "SP_COMPLIANCE", *a) == first
+    moved = 0
+    for j in range(len(head)):
+        for i in (1, len(tk) // 2, len(tk) - 1):
+            old = tk[i][j]
+            tk[i][j] = rng.choice([_other(old, rng), "", "n/a", tk[rng.randrange(1, len(tk))][j]])
+            want = uncached(monkeypatch, "SP_COMPLIANCE", *a)
+            moved += want != first
+            assert call(F, "SP_COMPLIANCE", *a) == want, (i, head[j], old, tk[i][j])   # the same list, changed
+            assert call(F, "SP_COMPLIANCE", *copy.deepcopy(a)) == want                # fresh lists (a hit)
+            tk[i][j] = old
+    assert moved >= 5           # the changes do move the figure, so a stale answer would have been caught
+    assert memo.stats["hits"] > 0
+
+
+def test_metric_rows_are_kept_across_periods(grids, computed):
+    from servicepledge.inputs.reader import read_workbook
+    from servicepledge.report import compute
+    from excel_helpers import SAMPLE
+    wb = read_workbook(SAMPLE)
+    periods = ("2026-10", "2026-09", "2026-Q3", "2026")
+    # the engine's whole report of each period: an independent path to the same figures
+    want = {(m, p): compute(wb.tables, wb.issues, period=p, as_of=AS_OF).doc[m]
+            for m in ("response", "initial_solution") for p in periods}
+    computed["rows"] = 0
+    tk = grids["Tickets"]
+    for (metric, period), x in want.items():
+        got = call(F, "SP_COMPLIANCE", tk, period, metric, AS_OF, grids["Terms"])[0][0]
+        assert got == pytest.approx(x["met"] / (x["met"] + x["breached"])), (metric, period)
+    assert computed["rows"] == 2        # one computation per metric; three other periods summarised again
+    # a new as_of is a new computation (open tickets are judged at that moment)
+    call(F, "SP_COMPLIANCE", tk, PERIOD, "response", "2026-10-30 18:00", grids["Terms"])
+    assert computed["rows"] == 3
+
+
+def test_metric_rows_with_contracts_follow_the_period(monkeypatch, computed):
+    from test_contracts import CONTRACTS, TICKETS
+    T, K = as_arg(TICKETS), as_arg(CONTRACTS)
+    cached = 0
+    for period in ("2026-10", "2026-09", "2026-10"):
+        for contract in ("A", "B", "default", ""):
+            a = [T, [[period]], [[""]], [["2026-11-05 18:00"]], [[""]], [[contract]], K]
+            want = uncached(monkeypatch, "SP_COMPLIANCE", *a)
+            before = computed["rows"]
+            assert call(F, "SP_COMPLIANCE", *a) == want, (period, contract)
+            cached += computed["rows"] - before
+    assert cached == 2        # one computation per period (the contracts are assigned for it), not per contract
+
+
+def test_the_cache_stays_within_its_bounds_while_as_of_moves(grids, monkeypatch):
+    # =NOW() gives a new as_of on every recalculation: every answer and metric-row entry is new
+    tk = grids["Tickets"]
+    call(F, "SP_COMPLIANCE", tk, PERIOD, "response", AS_OF, grids["Terms"])
+    n0, held0 = memo.size()
+    assert held0 > 0
+    budget_mb = 3 * held0 / 2**20                   # room for about three such calls' entries
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", str(budget_mb))
+    for minute in range(40):
+        when = f"2026-10-31 17:{minute:02d}"
+        call(F, "SP_COMPLIANCE", tk, PERIOD, "response", when, grids["Terms"])
+        n, held = memo.size()
+        assert held <= memo.budget() and n <= memo.MAX_ENTRIES
+    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
+    for minute in range(memo.MAX_ENTRIES + 10):     # the entry bound, with the default budget
+        call(F, "SP_COMPLIANCE", tk, PERIOD, "initial_solution", f"2026-10-30 {minute // 60:02d}:{minute % 60:02d}",
+             grids["Terms"])
+        assert memo.size()[0] <= memo.MAX_ENTRIES
+    assert memo.size()[0] == memo.MAX_ENTRIES
+
+
+# ---------------------------------------------------------------- big tables typed block by block
+def _same_table(got, want):
+    """Two typed tables (and their data issues) are the same: frames, bad cells, headers, issues as a set."""
+    (g, gi), (w, wi) = got, want
+    pd.testing.assert_frame_equal(g.df, w.df)
+    pd.testing.assert_frame_equal(g.bad, w.bad)
+    assert g.headers == w.headers and g.near == w.near
+    key = lambda r: (r["table"], -1 if r["row"] is None else r["row"], r["column"] or "", r["problem"])  # noqa: E731
+    assert sorted(gi.rows, key=key) == sorted(wi.rows, key=key)
+    assert {(x.code, x.column, x.en) for x in gi.warnings} == {(x.code, x.column, x.en) for x in wi.warnings}
+    assert all(wi.zh.get(k) == v for k, v in gi.zh.items())
+
+
+def _blocked(name, tk):
+    from servicepledge.excel import cells
+    from servicepledge.inputs.tables import Issues
+    found = Issues()
+    loaded = cells.table(name, tk, name.lower(), found)
+    return loaded, found
+
+
+def _whole(name, tk):
+    from servicepledge.excel import cells
+    from servicepledge.inputs.tables import Issues, from_grid
+    found = Issues()
+    return from_grid(name, cells.grid(tk), issues=found, source=f"argument '{name.lower()}'"), found
+
+
+def test_a_big_table_typed_in_blocks_equals_the_whole(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 300)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
+    rng = random.Random(5)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [list(head) + [""]] + [list(r) + [""] for r in body[:1500]]        # 5 blocks; a column without a name
+    idc, op = head.index("工单编号"), head.index("受理时间")
+    tk[700][idc] = tk[20][idc]             # an id repeated in a later block
+    tk[40][idc] = tk[30][idc]              # … and one inside a block
+    tk[1000][idc] = tk[30][idc]            # … and once more, later
+    tk[1200][-1] = "notes"                  # a value under the nameless column, only in the 4th block
+    tk[301] = [""] * len(tk[0])             # a blank row, first of the 2nd block
+    tk[450] = tk[450][:5]                   # a short (ragged) row
+    for r in rng.sample(range(1, len(tk)), 60):
+        j = rng.randrange(len(head))
+        tk[r][j] = rng.choice(["", "n/a", True, -3.0, "2026-10-05 14:30", 46300.5, tk[rng.randrange(1, 1500)][j]])
+    tk[900][op] = tk[900][op] + 400 if isinstance(tk[900][op], float) else 46500.0   # responses before opening
+    want = _whole("Tickets", tk)
+    assert memo.fingerprint(tk) is not None and memo.blocks(memo.fingerprint(tk)) is not None
+    got = _blocked("Tickets", tk)
+    _same_table(got, want)
+    assert any("duplicate id" in r["problem"] for r in want[1].rows if r["row"] == 701)   # across blocks: caught
+    assert any(r["row"] == 1 and "has values but no header" in r["problem"] for r in want[1].rows)
+    # one cell changed in the 3rd block: only that block is typed again, and the result is still the whole's
+    blocks_before = {k for k in memo._store._items if k and k[0] == "block"}
+    tk[650][op] = "n/a"
+    got = _blocked("Tickets", tk)
+    _same_table(got, _whole("Tickets", tk))
+    new = {k for k in memo._store._items if k and k[0] == "block"} - blocks_before
+    assert [k[7] for k in new] == [600]                 # the block of data rows 601-900 (Excel rows 602-901)
+
+
+def test_big_tables_cached_equal_uncached_through_the_functions(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 500)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [head] + [list(r) for r in body]                              # 3,663 rows: 8 blocks
+    a = [tk, *[grids[n] for n in ("Complaints", "Staff", "FundLedger", "FundBudget", "Notices")], PERIOD, AS_OF,
+         grids["Terms"]]
+    for step in range(3):
+        for name in ("SP_KPIS", "SP_WARNINGS", "SP_BREACHES"):
+            args = a + [14] if name == "SP_WARNINGS" else [tk, grids["Complaints"], grids["Notices"], PERIOD, AS_OF,
+                                                           grids["Terms"]] if name == "SP_BREACHES" else a
+            assert call(F, name, *args) == uncached(monkeypatch, name, *args), (step, name)
+        r = 1 + 1700 * step                                             # a cell in the 1st, 4th and 7th block
+        tk[r][head.index("首次响应时间")] = (tk[r][head.index("受理时间")] or 46300) + 3
+
+
+def test_a_block_of_blank_rows_and_a_changed_header(grids, monkeypatch):
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 200)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    tk = [list(head)] + [list(r) for r in body[:1000]]
+    for i in range(201, 401):                       # the whole 2nd block is blank rows
+        tk[i] = [""] * len(head)
+    _same_table(_blocked("Tickets", tk), _whole("Tickets", tk))
+    before = _blocked("Tickets", tk)[0]
+    tk[0][head.index("满意度")] = "满意 度 评分"       # a header renamed: every block is typed again, the column unread
+    after = _blocked("Tickets", tk)
+    _same_table(after, _whole("Tickets", tk))
+    assert before.df["satisfaction"].notna().any() and after[0].df["satisfaction"].isna().all()
