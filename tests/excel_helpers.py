@@ -150,3 +150,29 @@ def report():
     from servicepledge.report import compute
     wb = read_workbook(SAMPLE)
     return compute(wb.tables, wb.issues, period=PERIOD, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def grids():
+    """The sample's six tables as Excel sends them."""
+    return {n: as_arg(g) for n, g in sample_grids().items()}
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch):
+    """An empty process cache before and after the test (use with autouse in the cache tests)."""
+    from servicepledge.excel import memo
+    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB", raising=False)
+    memo.clear()
+    yield
+    memo.clear()
+
+
+def uncached(monkeypatch, *a):
+    """The same call with the cache switched off (SERVICEPLEDGE_CACHE_MB=0): the independent answer."""
+    from servicepledge.excel import functions as F
+    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", "0")
+    try:
+        return call(F, *a)
+    finally:
+        monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")

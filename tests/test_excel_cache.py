@@ -13,8 +13,8 @@ import random
 import pandas as pd
 import pytest
 
-from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
-from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode
+from excel_helpers import date_system, fresh_cache, grids, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode, uncached
 
 xw = server_mode()
 from servicepledge.excel import cells  # noqa: E402
@@ -26,26 +26,9 @@ from servicepledge.inputs.tables import from_grid  # noqa: E402
 SIX = ("Tickets", "Complaints", "Staff", "FundLedger", "FundBudget", "Notices")
 
 
-@pytest.fixture(scope="module")
-def grids():
-    return {n: as_arg(g) for n, g in sample_grids().items()}
-
-
 @pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB", raising=False)
-    memo.clear()
+def _fresh(fresh_cache):
     yield
-    memo.clear()
-
-
-def uncached(monkeypatch, *a):
-    """The same call with the cache switched off (SERVICEPLEDGE_CACHE_MB=0): the independent answer."""
-    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", "0")
-    try:
-        return call(F, *a)
-    finally:
-        monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
 
 
 def kpis_args(g, tickets=None, as_of=AS_OF):

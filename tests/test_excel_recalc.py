@@ -18,8 +18,8 @@ import random
 import pandas as pd
 import pytest
 
-from excel_helpers import date_system, report  # noqa: F401 (pytest fixtures)
-from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode
+from excel_helpers import date_system, fresh_cache, grids, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode, uncached
 
 xw = server_mode()
 from servicepledge.excel import functions as F  # noqa: E402
@@ -27,25 +27,9 @@ from servicepledge.excel import memo  # noqa: E402
 from servicepledge.kpi import service as S  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def grids():
-    return {n: as_arg(g) for n, g in sample_grids().items()}
-
-
 @pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB", raising=False)
-    memo.clear()
+def _fresh(fresh_cache):
     yield
-    memo.clear()
-
-
-def uncached(monkeypatch, *a):
-    monkeypatch.setenv("SERVICEPLEDGE_CACHE_MB", "0")
-    try:
-        return call(F, *a)
-    finally:
-        monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
 
 
 @pytest.fixture
