@@ -271,7 +271,7 @@ def merge_codes(codes: np.ndarray, n_ids: int, start: np.ndarray, end: np.ndarra
     # running max of the end within each record: lift every record above the previous record's values
     lo, hi = (int(ee.min()), int(ee.max())) if n else (0, 0)
     width = hi - lo + 1
-    grp = np.cumsum(head) - 1
+    grp = np.cumsum(head, dtype=np.int64) - 1              # int64 also where np.intp is 32-bit (Pyodide)
     if n and int(grp[-1]) * width < 2**62:
         reach = np.maximum.accumulate((ee - lo) + grp * width) - grp * width + lo
     else:
@@ -284,7 +284,7 @@ def merge_codes(codes: np.ndarray, n_ids: int, start: np.ndarray, end: np.ndarra
     m_code = c[heads]
     m_start = ss[heads].view(unit)
     m_end = np.maximum.reduceat(ee, heads).view(unit) if n else ee.view(unit)
-    count = np.bincount(m_code, minlength=n_ids).astype(np.intp)
+    count = np.bincount(m_code.astype(np.intp), minlength=n_ids).astype(np.intp)   # codes < n_ids fit intp
     first = (np.cumsum(count) - count).astype(np.intp)
     over = np.zeros(n, bool)
     over[order] = hit
