@@ -34,15 +34,24 @@ def _lists(bits: np.ndarray, names: list) -> list:
     return [list(combos[i]) for i in inv.ravel().tolist()]
 
 
-def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Rows of the period with at least one reason, and their reasons in a fixed order."""
+def _reasons(flags: dict, in_period: pd.Series, lean: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Rows of the period with at least one reason, and their reasons in a fixed order (lean: no reasons,
+    an empty tuple per row, for figures that only count the items)."""
     bits, idx = _flag_bits(flags, in_period)
     hit = bits != 0
-    return pd.Series(hit, index=idx), pd.Series(_lists(bits[hit], list(flags)), index=idx[hit], dtype=object)
+    names = [()] * int(hit.sum()) if lean else _lists(bits[hit], list(flags))
+    return pd.Series(hit, index=idx), pd.Series(names, index=idx[hit], dtype=object)
+
+
+def _codes(df: pd.DataFrame, hit: pd.Series) -> np.ndarray:
+    """contracts.codes of the rows `hit` only (not of the whole table)."""
+    h = hit.to_numpy()
+    return contracts.codes(df.loc[h, ["contract"]]) if "contract" in df else contracts.codes(df)[h]
 
 
 def _breached(rows: dict, metric: str) -> pd.Series:
-    return rows[metric].rows["status"] == BREACHED
+    r = rows[metric]
+    return r.breached if hasattr(r, "breached") else r.rows["status"] == BREACHED
 
 
 def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) -> pd.Series:
@@ -54,39 +63,42 @@ def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) 
     return pd.Series(_lists(mine, list(flags)), index=hit.index[h], dtype=object)
 
 
-def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+def _ticket_items(tickets: Loaded, rows: dict, period: Period, lean: bool = False) -> pd.DataFrame:
     df = tickets.df
     in_p = period.contains(df["opened_at"]) & tickets.usable("ticket_id", "opened_at")
     quality_not_met = (df["quality_ok"] == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
     hit, reasons = _reasons({"response": _breached(rows, "response"),
                              "initial_solution": _breached(rows, "initial_solution"),
-                             "quality": quality_not_met}, in_p)
-    due = _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
+                             "quality": quality_not_met}, in_p, lean)
+    due = reasons if lean else _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons,
                          "due_from_source": due, "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"],
-                         "contract": contracts.codes(df)[hit.to_numpy()]})
+                         "contract": _codes(df, hit)})
 
 
-def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+def _complaint_items(complaints: Loaded, rows: dict, period: Period, lean: bool = False) -> pd.DataFrame:
     df = complaints.df
     in_p = period.contains(df["received_at"]) & complaints.usable("complaint_id", "received_at")
-    hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p)
-    due = _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
+    hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p, lean)
+    due = reasons if lean else _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons,
                          "due_from_source": due, "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
                          "ticket_link": df.loc[hit, "ticket_id"],
-                         "contract": contracts.codes(df)[hit.to_numpy()]})
+                         "contract": _codes(df, hit)})
 
 
 def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, period: Period,
-             as_of: pd.Timestamp, terms) -> pd.DataFrame:
+             as_of: pd.Timestamp, terms, lean: bool = False) -> pd.DataFrame:
     """One row per breach item (columns COLUMNS), ordered by source and id.
 
     One item per service order: a complaint about a ticket that is itself an item (both breached, or a
     notice on the ticket) is merged into the ticket's item, and complaints about the same ticket merge
     into one item (see `_one_per_order`), so the service fee is reduced once and one notice governs.
+
+    `lean=True` (the comparison's other periods, which only count and total the items): the same items,
+    severities, statuses and amounts, but `reasons` and `due_from_source` are left empty.
     """
-    items = pd.concat([_ticket_items(tickets, rows, period), _complaint_items(complaints, rows, period)],
+    items = pd.concat([_ticket_items(tickets, rows, period, lean), _complaint_items(complaints, rows, period, lean)],
                       ignore_index=True)
     nd = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
     extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]

@@ -68,7 +68,8 @@ def figures(sections: dict) -> dict:
 
 def sections_for(tables: dict, rows: dict, period: Period, as_of, terms, lang: str, gaps: dict) -> dict:
     """The report's headline sections for another period, by the same calls `report.compute` makes."""
-    reg = B.register(tables["Tickets"], tables["Complaints"], tables["Notices"], rows, period, as_of, terms)
+    reg = B.register(tables["Tickets"], tables["Complaints"], tables["Notices"], rows, period, as_of, terms,
+                     lean=True)         # only its counts and totals are compared: no reasons per item
     return {
         "response": rows["response"].summary(period, lang),
         "initial_solution": rows["initial_solution"].summary(period, lang),
