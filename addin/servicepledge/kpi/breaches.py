@@ -26,12 +26,21 @@ def _flag_bits(flags: dict, in_period: pd.Series) -> tuple[np.ndarray, pd.Index]
     return bits, idx
 
 
-def _lists(bits: np.ndarray, names: list) -> list:
-    """A new list per row of the names whose bit is set, in the order of `names` (decided once per
-    distinct combination, not per row)."""
+def _tuples(values: list) -> np.ndarray:
+    """An object array holding the given tuples as its elements (not as a 2-D array)."""
+    out = np.empty(len(values), dtype=object)
+    for k, v in enumerate(values):
+        out[k] = v
+    return out
+
+
+def _lists(bits: np.ndarray, names: list) -> np.ndarray:
+    """Per row, the tuple of the names whose bit is set, in the order of `names` (decided once per distinct
+    combination, not per row; rows with the same combination share one tuple: tuples never change in place,
+    and no Python object is made per row)."""
     uniq, inv = np.unique(bits, return_inverse=True)
-    combos = [tuple(n for k, n in enumerate(names) if c >> k & 1) for c in uniq.tolist()]
-    return [list(combos[i]) for i in inv.ravel().tolist()]
+    combos = _tuples([tuple(n for k, n in enumerate(names) if c >> k & 1) for c in uniq.tolist()])
+    return combos[inv.ravel()]
 
 
 def _reasons(flags: dict, in_period: pd.Series, lean: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -39,7 +48,7 @@ def _reasons(flags: dict, in_period: pd.Series, lean: bool = False) -> tuple[pd.
     an empty tuple per row, for figures that only count the items)."""
     bits, idx = _flag_bits(flags, in_period)
     hit = bits != 0
-    names = [()] * int(hit.sum()) if lean else _lists(bits[hit], list(flags))
+    names = _tuples([()])[np.zeros(int(hit.sum()), dtype=np.intp)] if lean else _lists(bits[hit], list(flags))
     return pd.Series(hit, index=idx), pd.Series(names, index=idx[hit], dtype=object)
 
 
@@ -119,8 +128,8 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
         c_con = pd.Series(contracts.codes(c_ids), index=c_ids.index)
         con = look(t_con).where(is_t, look(c_con)).where(is_t | is_c, contracts.DEFAULT)
         items = pd.concat([items, pd.DataFrame({"ref_id": ref.to_numpy(), "source": src.to_numpy(),
-                                                "reasons": [["notice"] for _ in range(len(extra))],
-                                                "due_from_source": [[] for _ in range(len(extra))],
+                                                "reasons": [("notice",)] * len(extra),
+                                                "due_from_source": [()] * len(extra),
                                                 "opened_at": opened.to_numpy(), "customer": customer.to_numpy(),
                                                 "ticket_link": link.to_numpy(),
                                                 "contract": con.to_numpy()})],
@@ -169,7 +178,8 @@ def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     key = ("t:" + ref).where(src == "ticket", ("t:" + link.astype(str)).where(link.notna(), "c:" + ref))
     key = key.where(src != "notice", "n:" + ref)
     members = pd.DataFrame({"_item": items.index, "ref_id": items["ref_id"].to_numpy()})
-    related, primary = [[] for _ in range(len(items))], {}
+    related, primary = np.empty(len(items), dtype=object), {}
+    related.fill(())                      # (one shared empty tuple: tuples never change in place)
     dup = key.duplicated(keep=False)
     if dup.any():
         # only the orders with several items: sort them, then a plain loop over those few rows
@@ -187,9 +197,9 @@ def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         reasons, dues = items["reasons"].tolist(), items["due_from_source"].tolist()
         for k, (ids, got, due) in groups.items():
             i = primary[k]
-            reasons[i] = [x for x in REASON_ORDER if x in got] or ["notice"]
-            dues[i] = [x for x in REASON_ORDER if x in due]
-            related[i] = sorted(ids[1:])
+            reasons[i] = tuple(x for x in REASON_ORDER if x in got) or ("notice",)
+            dues[i] = tuple(x for x in REASON_ORDER if x in due)
+            related[i] = tuple(sorted(ids[1:]))
         items["reasons"] = pd.Series(reasons, index=items.index, dtype=object)
         items["due_from_source"] = pd.Series(dues, index=items.index, dtype=object)
         members.loc[dup.to_numpy(), "_item"] = key[dup].map(primary).to_numpy()
