@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -160,8 +161,15 @@ def _breach_gaps(tables: dict, lang: str) -> dict:
 
 def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
     """The register's items for the JSON, built column by column (one dict per item at the end)."""
-    def opt(col: str) -> list:
-        return [None if pd.isna(v) else v for v in reg[col].tolist()]
+    def opt(col) -> list:
+        v = (reg[col] if isinstance(col, str) else col).to_numpy(dtype=object, copy=True)
+        v[pd.isna(v)] = None                     # (pd.isna of each cell, in one vectorized call)
+        return v.tolist()
+
+    def money(col: str) -> list:
+        # round(x, 2) once per distinct amount (most are 0.0 or repeat), then taken per item
+        uniq, inv = np.unique(reg[col].to_numpy(dtype="float64"), return_inverse=True)
+        return np.array([round(float(v), 2) for v in uniq.tolist()], dtype="float64")[inv.ravel()].tolist()
     dl = reg["deadline"]
     deadline = pd.Series(pd.to_datetime(dl).dt.strftime("%Y-%m-%d"), index=reg.index).where(dl.notna(), None)
     cols = {
@@ -172,10 +180,10 @@ def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
         "related_ids": [list(x) for x in reg["related_ids"].tolist()],
         "severity": reg["severity"].tolist(),
         "notice_id": opt("notice_id"),
-        "deadline": [None if pd.isna(v) else v for v in deadline.tolist()],
+        "deadline": opt(deadline),
         "status": reg["status"].tolist(),
-        "fee_reduction": [round(float(v), 2) for v in reg["fee_reduction"].tolist()],
-        "compensation": [round(float(v), 2) for v in reg["compensation"].tolist()],
+        "fee_reduction": money("fee_reduction"),
+        "compensation": money("compensation"),
     }
     if with_contract:                                   # only with a Contracts table
         cols["contract"] = [v or None for v in reg["contract"].tolist()]

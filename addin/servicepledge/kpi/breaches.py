@@ -105,7 +105,7 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     into one item (see `_one_per_order`), so the service fee is reduced once and one notice governs.
 
     `lean=True` (the comparison's other periods, which only count and total the items): the same items,
-    severities, statuses and amounts, but `reasons` and `due_from_source` are left empty.
+    severities, statuses and amounts, but `reasons` and `due_from_source` are not worked out (not for showing).
     """
     items = pd.concat([_ticket_items(tickets, rows, period, lean), _complaint_items(complaints, rows, period, lean)],
                       ignore_index=True)
@@ -269,10 +269,18 @@ def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
     """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
     ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
     df = tickets.df
-    need = df["ticket_id"].isin(ticket.dropna().unique())       # only the tickets of the items are looked up
-    need &= tickets.usable("ticket_id", "service_fee")
-    fees = df.loc[need, ["ticket_id", "service_fee"]].drop_duplicates("ticket_id").set_index("ticket_id")["service_fee"]
-    return ticket.map(fees).astype("float64").fillna(0.0)
+    ok = tickets.usable("ticket_id", "service_fee").to_numpy()
+    ids = df["ticket_id"].to_numpy(dtype=object)[ok]
+    fee = df["service_fee"].to_numpy(dtype="float64", na_value=np.nan)[ok]
+    # one hash pass over the tickets' ids and the items' together: the same code = the same ticket id
+    codes, uniq = pd.factorize(np.concatenate([ids, ticket.to_numpy(dtype=object)]), use_na_sentinel=True)
+    mine, theirs = codes[:len(ids)], codes[len(ids):]
+    first = np.full(len(uniq) + 1, -1, dtype=np.int64)     # per id, the first usable row with it (-1: none)
+    rows = np.arange(len(ids), dtype=np.int64)[mine >= 0]
+    first[mine[mine >= 0][::-1]] = rows[::-1]                # written last to first: the first row wins
+    pos = first[np.where(theirs >= 0, theirs, len(uniq))]
+    out = np.where(pos >= 0, fee[np.maximum(pos, 0)] if len(fee) else np.nan, np.nan)
+    return pd.Series(out, index=items.index, dtype="float64").fillna(0.0)
 
 
 def summary(items: pd.DataFrame) -> dict:
