@@ -115,3 +115,43 @@ def test_money_rounded_as_round_item_by_item():
     assert [i["notice_id"] for i in items][:3] == [None, "N1", None]
     assert [i["deadline"] for i in items][:3] == [None, "2026-10-05", None]
     assert items[0]["reasons"] == ["response"] and isinstance(items[0]["reasons"], list)
+
+
+def test_comparison_skips_the_register_of_a_period_without_records_and_gives_the_same_figures(monkeypatch):
+    from servicepledge.kpi import comparison as CMP
+    tables, issues = _sample()
+    calls = []
+    real = B.register
+
+    def counted(*a, **k):
+        calls.append(a[4].label)
+        return real(*a, **k)
+    monkeypatch.setattr(B, "register", counted)
+    lean = compute(tables, issues, period="2026-10", as_of="2026-10-31 18:00").doc["comparison"]
+    skipped = list(calls)
+    calls.clear()
+    full_sections = CMP.sections_for
+    monkeypatch.setattr(CMP, "sections_for", lambda *a, **k: full_sections(*a, **{**k, "breaches": True}))
+    forced = compute(tables, issues, period="2026-10", as_of="2026-10-31 18:00").doc["comparison"]
+    # the sample's records begin in 2026: 2025-10 is not compared, so its register is not built...
+    assert lean["year_earlier"]["figures"]["breaches_total"]["value"] is None
+    assert "2025-10" not in skipped and "2026-09" in skipped and "2025-10" in calls
+    # ...and every figure is what building it would have given
+    assert lean == forced
+
+
+def test_compute_resumes_the_cycle_collector():
+    import gc
+    tables, issues = _sample()
+    assert gc.isenabled()
+    compute(tables, issues, period="2026-10", as_of="2026-10-31 18:00")
+    assert gc.isenabled()
+    with pytest.raises(Exception):
+        compute(tables, issues, period="2026-10", as_of="2026-10-31 18:00", lang="fr")
+    assert gc.isenabled()                                  # also after an error
+    gc.disable()
+    try:
+        compute(tables, issues, period="2026-10", as_of="2026-10-31 18:00")
+        assert not gc.isenabled()                          # left as the caller had it
+    finally:
+        gc.enable()
