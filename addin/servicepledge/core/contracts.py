@@ -127,7 +127,7 @@ def assign(tables: dict, terms, period, issues: Issues) -> dict:
             resolved = resolved.where(resolved.notna() | ~blank, df["ticket_id"].map(link))
         missing = resolved.isna() & blank
         resolved = resolved.where(resolved.notna(), DEFAULT).astype(object)
-        if name == "Tickets":
+        if name == "Tickets" and (ids or by_customer):   # (otherwise no ticket resolves to a contract)
             ok = t.usable("ticket_id") & df["ticket_id"].notna()
             link = pd.Series(resolved[ok].to_numpy(), index=df.loc[ok, "ticket_id"]).replace(DEFAULT, None)
             link = link[~link.index.duplicated()].dropna()

@@ -111,7 +111,10 @@ class Loaded:
         """Rows whose cells in `cols` are all usable (blank is usable; unparseable is not)."""
         if not cols:
             return ~self.bad.any(axis=1)
-        return ~self.bad[list(cols)].any(axis=1)
+        m = self.bad[cols[0]].to_numpy(dtype=bool)      # column by column in numpy (no frame is built)
+        for c in cols[1:]:
+            m = m | self.bad[c].to_numpy(dtype=bool)
+        return pd.Series(~m, index=self.bad.index)
 
     def header(self, col: str) -> str:
         return self.headers.get(col, col)

@@ -26,23 +26,41 @@ def _flag_bits(flags: dict, in_period: pd.Series) -> tuple[np.ndarray, pd.Index]
     return bits, idx
 
 
-def _lists(bits: np.ndarray, names: list) -> list:
-    """A new list per row of the names whose bit is set, in the order of `names` (decided once per
-    distinct combination, not per row)."""
+def _tuples(values: list) -> np.ndarray:
+    """An object array holding the given tuples as its elements (not as a 2-D array)."""
+    out = np.empty(len(values), dtype=object)
+    for k, v in enumerate(values):
+        out[k] = v
+    return out
+
+
+def _lists(bits: np.ndarray, names: list) -> np.ndarray:
+    """Per row, the tuple of the names whose bit is set, in the order of `names` (decided once per distinct
+    combination, not per row; rows with the same combination share one tuple: tuples never change in place,
+    and no Python object is made per row)."""
     uniq, inv = np.unique(bits, return_inverse=True)
-    combos = [tuple(n for k, n in enumerate(names) if c >> k & 1) for c in uniq.tolist()]
-    return [list(combos[i]) for i in inv.ravel().tolist()]
+    combos = _tuples([tuple(n for k, n in enumerate(names) if c >> k & 1) for c in uniq.tolist()])
+    return combos[inv.ravel()]
 
 
-def _reasons(flags: dict, in_period: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Rows of the period with at least one reason, and their reasons in a fixed order."""
+def _reasons(flags: dict, in_period: pd.Series, lean: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Rows of the period with at least one reason, and their reasons in a fixed order (lean: no reasons,
+    an empty tuple per row, for figures that only count the items)."""
     bits, idx = _flag_bits(flags, in_period)
     hit = bits != 0
-    return pd.Series(hit, index=idx), pd.Series(_lists(bits[hit], list(flags)), index=idx[hit], dtype=object)
+    names = _tuples([()])[np.zeros(int(hit.sum()), dtype=np.intp)] if lean else _lists(bits[hit], list(flags))
+    return pd.Series(hit, index=idx), pd.Series(names, index=idx[hit], dtype=object)
+
+
+def _codes(df: pd.DataFrame, hit: pd.Series) -> np.ndarray:
+    """contracts.codes of the rows `hit` only (not of the whole table)."""
+    h = hit.to_numpy()
+    return contracts.codes(df.loc[h, ["contract"]]) if "contract" in df else contracts.codes(df)[h]
 
 
 def _breached(rows: dict, metric: str) -> pd.Series:
-    return rows[metric].rows["status"] == BREACHED
+    r = rows[metric]
+    return r.breached if hasattr(r, "breached") else r.rows["status"] == BREACHED
 
 
 def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) -> pd.Series:
@@ -54,39 +72,42 @@ def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) 
     return pd.Series(_lists(mine, list(flags)), index=hit.index[h], dtype=object)
 
 
-def _ticket_items(tickets: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+def _ticket_items(tickets: Loaded, rows: dict, period: Period, lean: bool = False) -> pd.DataFrame:
     df = tickets.df
     in_p = period.contains(df["opened_at"]) & tickets.usable("ticket_id", "opened_at")
     quality_not_met = (df["quality_ok"] == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
     hit, reasons = _reasons({"response": _breached(rows, "response"),
                              "initial_solution": _breached(rows, "initial_solution"),
-                             "quality": quality_not_met}, in_p)
-    due = _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
+                             "quality": quality_not_met}, in_p, lean)
+    due = reasons if lean else _due_from_source(rows, ("response", "initial_solution"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "ticket_id"], "source": "ticket", "reasons": reasons,
                          "due_from_source": due, "opened_at": df.loc[hit, "opened_at"], "customer": df.loc[hit, "customer"],
-                         "contract": contracts.codes(df)[hit.to_numpy()]})
+                         "contract": _codes(df, hit)})
 
 
-def _complaint_items(complaints: Loaded, rows: dict, period: Period) -> pd.DataFrame:
+def _complaint_items(complaints: Loaded, rows: dict, period: Period, lean: bool = False) -> pd.DataFrame:
     df = complaints.df
     in_p = period.contains(df["received_at"]) & complaints.usable("complaint_id", "received_at")
-    hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p)
-    due = _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
+    hit, reasons = _reasons({m: _breached(rows, m) for m in ("accept", "progress", "final")}, in_p, lean)
+    due = reasons if lean else _due_from_source(rows, ("accept", "progress", "final"), hit, in_p)
     return pd.DataFrame({"ref_id": df.loc[hit, "complaint_id"], "source": "complaint", "reasons": reasons,
                          "due_from_source": due, "opened_at": df.loc[hit, "received_at"], "customer": df.loc[hit, "customer"],
                          "ticket_link": df.loc[hit, "ticket_id"],
-                         "contract": contracts.codes(df)[hit.to_numpy()]})
+                         "contract": _codes(df, hit)})
 
 
 def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, period: Period,
-             as_of: pd.Timestamp, terms) -> pd.DataFrame:
+             as_of: pd.Timestamp, terms, lean: bool = False) -> pd.DataFrame:
     """One row per breach item (columns COLUMNS), ordered by source and id.
 
     One item per service order: a complaint about a ticket that is itself an item (both breached, or a
     notice on the ticket) is merged into the ticket's item, and complaints about the same ticket merge
     into one item (see `_one_per_order`), so the service fee is reduced once and one notice governs.
+
+    `lean=True` (the comparison's other periods, which only count and total the items): the same items,
+    severities, statuses and amounts, but `reasons` and `due_from_source` are not worked out (not for showing).
     """
-    items = pd.concat([_ticket_items(tickets, rows, period), _complaint_items(complaints, rows, period)],
+    items = pd.concat([_ticket_items(tickets, rows, period, lean), _complaint_items(complaints, rows, period, lean)],
                       ignore_index=True)
     nd = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
     extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]
@@ -107,8 +128,8 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
         c_con = pd.Series(contracts.codes(c_ids), index=c_ids.index)
         con = look(t_con).where(is_t, look(c_con)).where(is_t | is_c, contracts.DEFAULT)
         items = pd.concat([items, pd.DataFrame({"ref_id": ref.to_numpy(), "source": src.to_numpy(),
-                                                "reasons": [["notice"] for _ in range(len(extra))],
-                                                "due_from_source": [[] for _ in range(len(extra))],
+                                                "reasons": [("notice",)] * len(extra),
+                                                "due_from_source": [()] * len(extra),
                                                 "opened_at": opened.to_numpy(), "customer": customer.to_numpy(),
                                                 "ticket_link": link.to_numpy(),
                                                 "contract": con.to_numpy()})],
@@ -157,7 +178,8 @@ def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     key = ("t:" + ref).where(src == "ticket", ("t:" + link.astype(str)).where(link.notna(), "c:" + ref))
     key = key.where(src != "notice", "n:" + ref)
     members = pd.DataFrame({"_item": items.index, "ref_id": items["ref_id"].to_numpy()})
-    related, primary = [[] for _ in range(len(items))], {}
+    related, primary = np.empty(len(items), dtype=object), {}
+    related.fill(())                      # (one shared empty tuple: tuples never change in place)
     dup = key.duplicated(keep=False)
     if dup.any():
         # only the orders with several items: sort them, then a plain loop over those few rows
@@ -175,9 +197,9 @@ def _one_per_order(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         reasons, dues = items["reasons"].tolist(), items["due_from_source"].tolist()
         for k, (ids, got, due) in groups.items():
             i = primary[k]
-            reasons[i] = [x for x in REASON_ORDER if x in got] or ["notice"]
-            dues[i] = [x for x in REASON_ORDER if x in due]
-            related[i] = sorted(ids[1:])
+            reasons[i] = tuple(x for x in REASON_ORDER if x in got) or ("notice",)
+            dues[i] = tuple(x for x in REASON_ORDER if x in due)
+            related[i] = tuple(sorted(ids[1:]))
         items["reasons"] = pd.Series(reasons, index=items.index, dtype=object)
         items["due_from_source"] = pd.Series(dues, index=items.index, dtype=object)
         members.loc[dup.to_numpy(), "_item"] = key[dup].map(primary).to_numpy()
@@ -247,10 +269,18 @@ def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
     """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
     ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
     df = tickets.df
-    need = df["ticket_id"].isin(ticket.dropna().unique())       # only the tickets of the items are looked up
-    need &= tickets.usable("ticket_id", "service_fee")
-    fees = df.loc[need, ["ticket_id", "service_fee"]].drop_duplicates("ticket_id").set_index("ticket_id")["service_fee"]
-    return ticket.map(fees).astype("float64").fillna(0.0)
+    ok = tickets.usable("ticket_id", "service_fee").to_numpy()
+    ids = df["ticket_id"].to_numpy(dtype=object)[ok]
+    fee = df["service_fee"].to_numpy(dtype="float64", na_value=np.nan)[ok]
+    # one hash pass over the tickets' ids and the items' together: the same code = the same ticket id
+    codes, uniq = pd.factorize(np.concatenate([ids, ticket.to_numpy(dtype=object)]), use_na_sentinel=True)
+    mine, theirs = codes[:len(ids)], codes[len(ids):]
+    first = np.full(len(uniq) + 1, -1, dtype=np.int64)     # per id, the first usable row with it (-1: none)
+    rows = np.arange(len(ids), dtype=np.int64)[mine >= 0]
+    first[mine[mine >= 0][::-1]] = rows[::-1]                # written last to first: the first row wins
+    pos = first[np.where(theirs >= 0, theirs, len(uniq))]
+    out = np.where(pos >= 0, fee[np.maximum(pos, 0)] if len(fee) else np.nan, np.nan)
+    return pd.Series(out, index=items.index, dtype="float64").fillna(0.0)
 
 
 def summary(items: pd.DataFrame) -> dict:

@@ -66,16 +66,27 @@ def figures(sections: dict) -> dict:
     return out
 
 
-def sections_for(tables: dict, rows: dict, period: Period, as_of, terms, lang: str, gaps: dict) -> dict:
-    """The report's headline sections for another period, by the same calls `report.compute` makes."""
-    reg = B.register(tables["Tickets"], tables["Complaints"], tables["Notices"], rows, period, as_of, terms)
+def sections_for(tables: dict, rows: dict, period: Period, as_of, terms, lang: str, gaps: dict,
+                 breaches: bool = True) -> dict:
+    """The report's headline sections for another period, by the same calls `report.compute` makes.
+    `breaches=False`: the register is not built (its figures are not compared: the records do not reach
+    back to the period) and the breach figures are None."""
+    if not breaches:
+        return {**_sla_sections(tables, rows, period, terms, lang),
+                "breaches": {**dict.fromkeys(("total", "minor", "major", "fee_reduction_total",
+                                              "compensation_total")), **gaps}}
+    reg = B.register(tables["Tickets"], tables["Complaints"], tables["Notices"], rows, period, as_of, terms,
+                     lean=True)         # only its counts and totals are compared: no reasons per item
+    return {**_sla_sections(tables, rows, period, terms, lang), "breaches": {**B.summary(reg), **gaps}}
+
+
+def _sla_sections(tables: dict, rows: dict, period: Period, terms, lang: str) -> dict:
     return {
         "response": rows["response"].summary(period, lang),
         "initial_solution": rows["initial_solution"].summary(period, lang),
         "complaints": {m: rows[m].summary(period, lang) for m in ("accept", "progress", "final")},
         "complaints_received": complaints_received(tables["Complaints"], period),
         "turnover": ST.turnover(tables["Staff"], period, terms, lang),
-        "breaches": {**B.summary(reg), **gaps},
     }
 
 
@@ -128,7 +139,10 @@ def compare(current: dict, tables: dict, rows: dict, period: Period, as_of, term
     out, done = {}, {}
     for key, other in (("previous", period.previous()), ("year_earlier", period.year_earlier())):
         if other not in done:      # a year's previous period is the year earlier: its register is built once
-            done[other] = figures(sections_for(tables, rows, other, as_of, terms, lang, gaps))
+            # the breach figures of a period the tickets and complaints do not reach back to are not compared
+            # (null, see _no_data below): no register for them
+            need = _no_data(tables, earliest, FIGURES["breaches_total"][1], other, lang) is None
+            done[other] = figures(sections_for(tables, rows, other, as_of, terms, lang, gaps, breaches=need))
         got = done[other]
         figs = {}
         for name, (unit, sources) in FIGURES.items():

@@ -99,6 +99,13 @@ class MetricRows:
             self.rows["elapsed"] = np.nan
             self.rows["due_used"] = False
 
+    @property
+    def breached(self) -> pd.Series:
+        """Rows whose status is Breached (bool, the table's index); computed once, the register asks often."""
+        if getattr(self, "_breached", None) is None:
+            self._breached = self.rows["status"] == sla.BREACHED
+        return self._breached
+
     def in_period(self, period: Period) -> pd.Series:
         return period.contains(self.when) & self.population & self.usable
 
@@ -113,7 +120,12 @@ class MetricRows:
                        + o(self.unusable_start).sum()
                        + o((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
         out = sla.summarize(self.rows, o(self.in_period(period)), excluded)
-        out["target_hours"] = _target_label(self.rows["target"] if only is None else self.rows["target"][only])
+        if only is None:       # the same for every period: found once
+            if not hasattr(self, "_target_all"):
+                self._target_all = _target_label(self.rows["target"])
+            out["target_hours"] = self._target_all
+        else:
+            out["target_hours"] = _target_label(self.rows["target"][only])
         out["unavailable"] = self.unavailable(lang)
         if out["unavailable"]:
             out.update({k: None for k in ("total", "met", "breached", "pending", "at_risk", "excluded")})
@@ -125,7 +137,7 @@ class MetricRows:
 
 
 def _target_label(target: pd.Series):
-    vals = sorted(set(np.round(target.dropna().to_numpy(), 6)))
+    vals = np.unique(np.round(target.dropna().to_numpy(dtype="float64"), 6))    # sorted, distinct
     return float(vals[0]) if len(vals) == 1 else None
 
 

@@ -91,8 +91,9 @@ def by_month(st: pd.DataFrame, when: pd.Series, months) -> list[dict]:
     counts = np.zeros((n, 3), dtype="int64")
     if n and len(st):
         w = when.to_numpy(dtype="datetime64[us]")
-        status = st["status"].to_numpy()      # once (an Arrow-backed text column converts on every call)
-        code = np.select([status == k for k in (MET, BREACHED, PENDING)], [0, 1, 2], -1)
+        status = st["status"]                 # compared as stored (Arrow text: no conversion to objects)
+        code = np.select([(status == k).to_numpy(dtype=bool, na_value=False) for k in (MET, BREACHED, PENDING)],
+                         [0, 1, 2], -1)
         ok = ~np.isnat(w) & (code >= 0) & (w >= edges[0]) & (w < edges[-1])
         month = np.searchsorted(edges, w[ok], side="right") - 1
         counts = np.bincount(month * 3 + code[ok], minlength=n * 3).reshape(n, 3)
