@@ -65,8 +65,8 @@ def tickets_of(grid: list, rows: int) -> list:
 def parse(formula: str, args: dict):
     """'SP_X(Tickets[#All],SP_Period,"response",...)' -> ('SP_X', [resolved arguments])."""
     m = re.fullmatch(r"(SP_\w+)\((.*)\)", formula)
-    return m.group(1), [a.strip('"') if a.startswith('"') else (int(a) if a.isdigit() else args[a])
-                        for a in m.group(2).split(",")]
+    return m.group(1), [None if a == "" else a.strip('"') if a.startswith('"') else
+                        (int(a) if a.isdigit() else args[a]) for a in m.group(2).split(",")]
 
 
 def call(module, name: str, *args):
@@ -147,6 +147,7 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
     args = {f"{n}[#All]": g for n, g in base.items()}
     args["Tickets[#All]"] = tk = tickets_of(base["Tickets"], rows)
     args.update({"SP_Period": PERIOD, "SP_AsOf": AS_OF})
+    args.setdefault("Pauses[#All]", [["工单编号", "挂起开始", "挂起结束"], ["", "", ""]])   # the template's empty Pauses Table
     sheet = [parse(f, args) for f in kpisheet.formulas().values()]
 
     def recalc():
