@@ -71,6 +71,7 @@ def inner(rows: int | None = None) -> dict:
     kpis = median(lambda: call("SP_KPIS", *kpis_args), 5)
 
     from servicepledge.excel import kpisheet
+    args.setdefault("Pauses[#All]", [["工单编号", "挂起开始", "挂起结束"], ["", "", ""]])   # the template's empty Pauses Table
     sheet = [parse(f, args) for f in kpisheet.formulas().values()]
 
     def recalc():
@@ -108,7 +109,7 @@ def parse(formula: str, args: dict):
     m = re.fullmatch(r"(SP_\w+)\((.*)\)", formula)
     out = []
     for a in m.group(2).split(","):
-        out.append(a.strip('"') if a.startswith('"') else int(a) if a.isdigit() else args[a])
+        out.append(None if a == "" else a.strip('"') if a.startswith('"') else int(a) if a.isdigit() else args[a])
     return m.group(1), out
 
 
