@@ -247,7 +247,7 @@ def test_argument_problems_return_one_readable_text(grids, case, words):
 def test_unexpected_errors_are_one_text_too(grids, monkeypatch):
     def boom(*a, **k):
         raise KeyError("boom")
-    monkeypatch.setattr(F, "compute", boom)
+    monkeypatch.setattr("servicepledge.excel.answers.compute", boom)     # behind every table function
     out = call(F, "SP_TURNOVER", as_arg(grids["Staff"]))
     assert out[0][0].startswith("#SP! 意外错误") and "KeyError" in out[0][0]
 

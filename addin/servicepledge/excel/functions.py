@@ -21,17 +21,15 @@ from ..core.as_of import clip, later, signature
 from ..kpi import service as S
 from ..kpi import sla
 from ..outputs.labels import t
-from ..core.period import parse_as_of, parse_period
-from ..report import compute
-from ..core.pauses import from_tables as pauses_at
-from ..inputs.schema import TABLES, header_key
-from ..inputs.tables import InputError, Issues, empty
+from ..inputs.schema import header_key
+from ..inputs.tables import InputError
 from ..core.terms import DEFAULT_TERMS
 from ..core.worktime import elapsed_hours
-from ..core import contracts as CT
 from ..kpi.per_contract import narrow
-from . import cells, memo
+from . import cells
 from .kpisheet import COMPLAINT_KEYS
+from .answers import (as_of_arg, block_result, contract_filter, contract_scope, fingerprints, full_report,
+                      kept_metric_rows, merged_pauses, period_of, remembered, report_of, tables_of)
 from .cells import guard
 
 __all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TURNOVER", "SP_FUND",
@@ -77,46 +75,6 @@ def report_args(fn):
 
 
 # ---------------------------------------------------------------- shared steps
-def _tables(**given) -> dict:
-    """All input tables; the ones not passed are empty (their figures are blank)."""
-    return {name: given.get(name) or empty(name) for name in TABLES}
-
-
-def _period(value, default_from=None):
-    return parse_period(cells.scalar(value, "period"), default_from, cells.date1904())
-
-
-def _as_of(value):
-    return parse_as_of(cells.scalar(value, "as_of"), cells.date1904())
-
-
-def _report(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None):
-    return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
-
-
-def _remembered(name: str, parts: list, make):
-    """`make()`'s answer, kept in excel.memo under (name, parts, date system): parts are the fingerprints
-    of the arguments the answer depends on (and as_of's moment), so any changed cell misses. Cached
-    answers are handed out as copies (xlwings converts results in place)."""
-    key = None if memo.budget() == 0 or None in parts else ("answer", name, *parts, cells.date1904())
-    hit = memo.get(key)
-    if hit is None:
-        hit = make()
-        size = sum(len(r) for r in hit) if isinstance(hit, list) else 1
-        memo.put(key, hit, 512 + 64 * size)
-    return [list(r) if isinstance(r, list) else r for r in hit] if isinstance(hit, list) else hit
-
-
-def _fps(*values) -> list:
-    """The memo.fingerprint of each value (None each when the cache is off)."""
-    on = memo.budget() > 0
-    return [memo.fingerprint(v) if on else None for v in values]
-
-
-def _block(b) -> list[list]:
-    return cells.table_result(b.header, b.rows)
-
-
 def _lang_of(*loaded) -> str:
     """Labels for functions without a terms argument: Chinese when the headers are Chinese."""
     for x in loaded:
@@ -187,7 +145,7 @@ def SP_SLA_STATUS(start, end, target_hours, as_of=None, terms=None):
     after as_of counts as not done yet, a start after as_of gives an empty cell.
     """
     tm = cells.terms(terms)
-    when = _as_of(as_of)
+    when = as_of_arg(as_of)
     a, shape_a = cells.column(start, "start")
     b, shape_b = cells.column(end, "end")
     a, b, shape = _pair(a, b, shape_a, shape_b)
@@ -240,15 +198,15 @@ def SP_COMPLIANCE(tickets, period=None, metric=None, as_of=None, terms=None, con
     ticket is decided yet. Format the cell as %.
     With a contract: that contract's tickets, by its terms.
     """
-    tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = _fps(tickets, period, terms, contract, contracts, pauses)
+    tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = fingerprints(tickets, period, terms, contract, contracts, pauses)
     tm = cells.terms(terms, fp=t_fp)
     m = cells.scalar(metric, "metric")
     name = "response" if m is None else _METRICS.get(header_key(m))
     if name is None:
         raise InputError(f"metric '{m}' is not known; use response or initial_solution",
                          zh=f"metric“{m}”无法识别；请用 response（首次响应）或 initial_solution（初步方案）")
-    when = _as_of(as_of)
-    return _remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, name, when],
+    when = as_of_arg(as_of)
+    return remembered("SP_COMPLIANCE", [tk_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, name, when],
                        lambda: _compliance(tickets, (tk_fp, t_fp, cs_fp, ps_fp), period, name, when, tm, contract,
                                            contracts, pauses))
 
@@ -257,73 +215,18 @@ def _compliance(tickets, fps, period, name, when, tm, contract, contracts, pause
     tk_fp, t_fp, cs_fp, ps_fp = fps
     typed = cells.table("Tickets", tickets, "tickets", fp=tk_fp)
     tk = clip({"Tickets": typed}, when).tables["Tickets"]
-    p = _period(period, tk.df["opened_at"])
-    tabs, tm, only = _contract_scope(_tables(Tickets=tk), tm, p, contract, contracts)
+    p = period_of(period, tk.df["opened_at"])
+    tabs, tm, only = contract_scope(tables_of(Tickets=tk), tm, p, contract, contracts)
     # the metric's row statuses do not depend on the period or on which contract is shown (only the
     # summary does): kept per (tickets, terms, contracts, pauses, metric, as_of), so a new period or contract
     # only summarises again. With a Contracts table the rows' contract is assigned for the period: then the
     # period is part of the key too.
-    rows = _metric_rows(tabs, name, when, tm, [tk_fp, t_fp, cs_fp, ps_fp, p.label if contracts is not None else ""],
-                        typed, lambda: _pause_set(tabs, pauses, ps_fp, when))
+    rows = kept_metric_rows(tabs, name, when, tm, [tk_fp, t_fp, cs_fp, ps_fp, p.label if contracts is not None else ""],
+                        typed, lambda: merged_pauses(tabs, pauses, ps_fp, when))
     x = rows.summary(p, tm["lang"], only=only(rows))
     if x["unavailable"]:     # a missing column: say which, never a 0% or a blank that looks like "no data"
         return cells.fail(_why(x["unavailable"], name, tm["lang"]))
     return cells.cell(x["compliance"])
-
-
-def _pause_set(tables: dict, pauses, fp, when):
-    """The pauses argument (Pauses[#All]) merged per record at as_of (core/pauses); None when it is empty.
-    Ids are matched against the tickets/complaints of `tables` (the ones this function was given)."""
-    if pauses is None:
-        return None
-    return pauses_at({**tables, "Pauses": cells.table("Pauses", pauses, "pauses", fp=fp)}, when)
-
-
-def _metric_rows(tabs: dict, name: str, when, tm, parts: list, typed, pause_set):
-    """S.metric_rows, kept in excel.memo under (parts, metric, as_of, date system); shared, not modified
-    (summary() only reads it). Its estimated bytes count the table it refers to when that is not `typed`
-    (the cached typed table, accounted by its own entry) but a copy made by clip or the contracts.
-    `pause_set` makes the merged pauses only when the rows must be computed."""
-    key = None if memo.budget() == 0 or None in parts else ("metric_rows", *parts, name, when, cells.date1904())
-    hit = memo.get(key)
-    if hit is None:
-        hit = S.metric_rows(tabs, name, when, tm, pause_set())
-        memo.put(key, hit, memo.frame_bytes(hit.rows, hit.when, hit.population, hit.unknown_population,
-                                            hit.usable, hit.bad_start, hit.unusable_start)
-                 + (0 if hit.loaded is typed else memo.loaded_bytes(hit.loaded)))
-    return hit
-
-
-def _contract_filter(contract, ids: list):
-    """The contract id the `contract` argument names (contracts.DEFAULT for 默认/default); None when empty.
-    `ids`: the contracts of the Contracts table."""
-    c = cells.scalar(contract, "contract")
-    if c is None:
-        return None
-    c = str(c).strip()
-    if not ids:
-        raise InputError(f"contract '{c}': pass the Contracts table (合同) after it, e.g. Contracts[#All], "
-                         f"so the contract's own terms are used",
-                         zh=f"合同“{c}”：请在其后传入合同表（Contracts），如 Contracts[#All]，以使用该合同自己的承诺参数")
-    if c.lower() in ("默认", "default"):
-        return CT.DEFAULT
-    if c not in ids:
-        raise InputError(f"contract '{c}' is not in the Contracts table (合同); use one of: {', '.join(ids)}",
-                         zh=f"合同“{c}”不在合同表（Contracts）中；请用其中之一：{'、'.join(ids)}")
-    return c
-
-
-def _contract_scope(tables: dict, tm, period, contract, contracts_arg):
-    """(tables with each row's contract, the terms with the contracts', a MetricRows -> row mask or None)."""
-    ct = cells.table("Contracts", contracts_arg, "contracts") if contracts_arg is not None else empty("Contracts")
-    terms = CT.build(ct, tm)
-    c = _contract_filter(contract, [i for i in terms.ids if i] if CT.several(terms) else [])
-    if not CT.several(terms):
-        return tables, tm, (lambda mr: None)
-    tables = CT.assign({**tables, "Contracts": ct}, terms, period, Issues())
-    if c is None:
-        return tables, terms, (lambda mr: None)
-    return tables, terms, (lambda mr: pd.Series(CT.codes(mr.loaded.df) == c, index=mr.loaded.df.index))
 
 
 def _why(reason: str, figure: str, lang: str) -> str:
@@ -347,10 +250,10 @@ def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None
     breached, pending and compliance (a table with a header row).
     With a contract: its complaints, by its terms.
     """
-    cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = _fps(complaints, period, terms, contract, contracts, pauses)
+    cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp = fingerprints(complaints, period, terms, contract, contracts, pauses)
     tm = cells.terms(terms, fp=t_fp)
-    when = _as_of(as_of)
-    return _remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, when],
+    when = as_of_arg(as_of)
+    return remembered("SP_COMPLAINTS", [cp_fp, p_fp, t_fp, c_fp, cs_fp, ps_fp, when],
                        lambda: _complaints(complaints, cp_fp, period, when, tm, contract, contracts,
                                            (pauses, ps_fp)))
 
@@ -358,11 +261,11 @@ def SP_COMPLAINTS(complaints, period=None, as_of=None, terms=None, contract=None
 def _complaints(complaints, cp_fp, period, when, tm, contract, contracts, pauses=(None, None)):
     lang = tm["lang"]
     cp = clip({"Complaints": cells.table("Complaints", complaints, "complaints", fp=cp_fp)}, when).tables["Complaints"]
-    p = _period(period, cp.df["received_at"])
-    tabs, tm, only = _contract_scope(_tables(Complaints=cp), tm, p, contract, contracts)
+    p = period_of(period, cp.df["received_at"])
+    tabs, tm, only = contract_scope(tables_of(Complaints=cp), tm, p, contract, contracts)
     keys = COMPLAINT_KEYS
     rows = []
-    ps = _pause_set(tabs, *pauses, when)
+    ps = merged_pauses(tabs, *pauses, when)
     for m in S.COMPLAINT_METRICS:
         mr = S.metric_rows(tabs, m, when, tm, ps)
         x = mr.summary(p, lang, only=only(mr))
@@ -381,19 +284,19 @@ def SP_TURNOVER(staff, period=None, terms=None):
     """Staff turnover of the period and of the rolling window against the threshold, with the verdict, the
     required action when it is exceeded, and the certified share (a two-column table).
     """
-    st_fp, p_fp, t_fp = _fps(staff, period, terms)
+    st_fp, p_fp, t_fp = fingerprints(staff, period, terms)
     tm = cells.terms(terms, fp=t_fp)
     st = cells.table("Staff", staff, "staff", fp=st_fp)
-    p, when = _period(period), _as_of(None)    # judged now; the answer depends on now only through clip:
-    return _remembered("SP_TURNOVER", [st_fp, p_fp, t_fp, p.label, signature({"Staff": st}, when)],
+    p, when = period_of(period), as_of_arg(None)    # judged now; the answer depends on now only through clip:
+    return remembered("SP_TURNOVER", [st_fp, p_fp, t_fp, p.label, signature({"Staff": st}, when)],
                        lambda: _turnover(st, p, when, tm))
 
 
 def _turnover(st, p, when, tm):
-    r = _report(_tables(Staff=st), p, when, tm)
+    r = report_of(tables_of(Staff=st), p, when, tm)
     if r.doc["turnover"]["unavailable"]:
         return cells.fail(_why(r.doc["turnover"]["unavailable"], "turnover", r.lang))
-    return _block(sheets.staffing(r).blocks[0])
+    return block_result(sheets.staffing(r).blocks[0])
 
 
 @func
@@ -405,20 +308,20 @@ def SP_FUND(ledger, budget, period=None):
     """The special after-sales fund per category: budget, spent in the period, spent this year, utilization
     (spent / budget) and categories without a budget line (a table with a total row).
     """
-    lg_fp, bd_fp, p_fp = _fps(ledger, budget, period)
+    lg_fp, bd_fp, p_fp = fingerprints(ledger, budget, period)
     lg = cells.table("FundLedger", ledger, "ledger", fp=lg_fp)
     bd = cells.table("FundBudget", budget, "budget", fp=bd_fp)
-    when = _as_of(None)
-    p = _period(period, clip({"FundLedger": lg}, when).tables["FundLedger"].df["date"])
+    when = as_of_arg(None)
+    p = period_of(period, clip({"FundLedger": lg}, when).tables["FundLedger"].df["date"])
     # judged now; the answer depends on now only through clip (and the default month, in p)
-    return _remembered("SP_FUND", [lg_fp, bd_fp, p_fp, p.label, signature({"FundLedger": lg}, when)],
+    return remembered("SP_FUND", [lg_fp, bd_fp, p_fp, p.label, signature({"FundLedger": lg}, when)],
                        lambda: _fund(lg, bd, p, when))
 
 
 def _fund(lg, bd, p, when):
     lang = _lang_of(lg, bd)
-    r = _report(_tables(FundLedger=lg, FundBudget=bd), p, when, DEFAULT_TERMS, lang)
-    return _block(sheets.fund(r).blocks[0])
+    r = report_of(tables_of(FundLedger=lg, FundBudget=bd), p, when, DEFAULT_TERMS, lang)
+    return block_result(sheets.fund(r).blocks[0])
 
 
 @func
@@ -439,14 +342,14 @@ def SP_BREACHES(tickets, complaints, notices, period=None, as_of=None, terms=Non
     notice, with severity, deadline, status, fee reduction and compensation (customer names masked).
     With a contract: that contract's items only.
     """
-    r = _full_report(tickets, complaints, None, None, None, notices, period, as_of, terms, contracts, pauses)
+    r = full_report(tickets, complaints, None, None, None, notices, period, as_of, terms, contracts, pauses)
     r = _narrowed(r, contract)
-    return _block(sheets.breaches(r, mask=True).blocks[0])
+    return block_result(sheets.breaches(r, mask=True).blocks[0])
 
 
 def _narrowed(r, contract):
     """The report as the `contract` argument asks (the whole report when it is empty)."""
-    c = _contract_filter(contract, [e["contract"] for e in r.doc.get("contracts", []) if e["contract"]])
+    c = contract_filter(contract, [e["contract"] for e in r.doc.get("contracts", []) if e["contract"]])
     return r if c is None else narrow(r, c)
 
 
@@ -462,53 +365,9 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
     target and the verdict OK / Not met. Rates are fractions: format them as %.
     With a contract: its service figures by its own terms (staff turnover and the fund stay the provider's).
     """
-    r = _narrowed(_full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
+    r = _narrowed(full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
                                contracts, pauses), contract)
-    return _block(sheets.dashboard(r).blocks[0])
-
-
-def _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, contracts=None,
-                 pauses=None):
-    """The whole month's report from the six tables (any of them may be left empty).
-
-    Computed once per (tables' content, period, as_of, terms, date system) and shared by SP_KPIS,
-    SP_BREACHES, SP_WARNINGS and SP_CHART (excel.memo); each table is typed once per content."""
-    on = memo.budget() > 0
-    args = {"tickets": tickets, "complaints": complaints, "staff": staff, "ledger": ledger, "budget": budget,
-            "notices": notices, **({"contracts": contracts} if contracts is not None else {}), "pauses": pauses}
-    fps = {k: memo.fingerprint(v) if on else None for k, v in args.items()}
-    t_fp = memo.fingerprint(terms) if on else None
-    tm = cells.terms(terms, fp=t_fp)
-    try:
-        when = _as_of(as_of)
-    except ValueError:
-        when = None            # a table's problem is named first, as without the cache
-    p_fp = memo.fingerprint(period) if on else None
-    parts = [*fps.values(), t_fp, p_fp, when]
-    key = None if None in parts else ("report", *parts, cells.date1904())
-    r = memo.get(key)
-    if r is None and key is not None and staff is None and ledger is None and budget is None:
-        r = memo.get(memo.get(_register_key(key)))    # SP_BREACHES: a full report of the same arguments will do
-    if r is not None:
-        return r
-    issues = Issues()      # what reading the arguments found (unknown headers …) reaches the report's warnings
-    names = {"tickets": "Tickets", "complaints": "Complaints", "staff": "Staff", "ledger": "FundLedger",
-             "budget": "FundBudget", "notices": "Notices", "contracts": "Contracts", "pauses": "Pauses"}
-    given = {names[k]: cells.table(names[k], v, k, issues, fp=fps[k]) for k, v in args.items()
-             if k != "pauses" or v is not None}
-    tk = given["Tickets"]
-    when = _as_of(as_of) if when is None else when
-    p = _period(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
-    r = _report(_tables(**given), p, when, tm, issues=issues)
-    memo.put(key, r, memo.frame_bytes(r.register, r.disclosure, r.staffing) + 300 * len(r.doc["data_issues"])
-             + 65536)
-    memo.put(_register_key(key), key, 256)
-    return r
-
-
-def _register_key(key):
-    """The report's key without Staff, FundLedger and FundBudget: the breach register does not read them."""
-    return None if key is None else ("register", key[1], key[2], *key[6:])
+    return block_result(sheets.dashboard(r).blocks[0])
 
 
 @func
@@ -523,7 +382,7 @@ def SP_WARNINGS(tickets, complaints, staff, ledger, budget, notices, period=None
     cannot be computed, rows outside the Tables, an empty month, events after as_of, and how many data issues
     there are. One column with a header row; "None" when there is nothing to say.
     """
-    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
+    r = full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
     lang = r.lang
     lines = [w["message"] for w in r.doc["warnings"]]
     if r.doc["data_issues"]:
@@ -566,5 +425,5 @@ def SP_CHART(kind, tickets=None, complaints=None, staff=None, ledger=None, budge
         return cells.fail("SP_CHART shows pictures in xlwings Lite and xlwings Server. In classic xlwings the "
                           "report button places the same charts as pictures (pictures.add, update=True).")
     from ..outputs import charts
-    r = _full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
+    r = full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, pauses=pauses)
     return charts.figure(cells.scalar(kind, "kind") or "", r)
