@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from servicepledge.cli import sample_path
 from servicepledge.inputs.reader import read_workbook
-from servicepledge.outputs import charts, xlsx
+from servicepledge.outputs import charts, pages, xlsx
 from servicepledge.outputs.labels import L, t
 from servicepledge.outputs.output import write_report
 from servicepledge.outputs.sheets import build
@@ -102,16 +102,16 @@ def test_register_prints_in_readable_parts(written):
     areas = ws.print_area.split(",")
     # what happened; the notice, deadline and status; the money and merged records
     assert len(areas) == 3 and ws.print_title_cols == "$A:$A"
-    assert ws.page_setup.scale >= xlsx.MIN_PRINT_SCALE
+    assert ws.page_setup.scale >= pages.MIN_PRINT_SCALE
     # each part fits the printable width of A4 landscape at that scale
     letters = lambda a: a.split("!")[-1].replace("$", "").split(":")     # noqa: E731
     from openpyxl.utils import column_index_from_string as idx
     for k, a in enumerate(areas):
         first, last = (idx("".join(ch for ch in x if ch.isalpha())) for x in letters(a))
         cols = range(first, last + 1)
-        px = sum(xlsx.col_px(ws.column_dimensions[xlsx.get_column_letter(c)].width) for c in cols)
-        px += xlsx.col_px(ws.column_dimensions["A"].width) if k else 0
-        assert px * ws.page_setup.scale / 100 <= xlsx.PAGE_W_PX, (a, px)
+        px = sum(pages.col_px(ws.column_dimensions[xlsx.get_column_letter(c)].width) for c in cols)
+        px += pages.col_px(ws.column_dimensions["A"].width) if k else 0
+        assert px * ws.page_setup.scale / 100 <= pages.PAGE_W_PX, (a, px)
     heads = [v for _, _, v in _headers(ws)]
     # part 2 begins with the notice: the status is on the same page as the deadline; part 3 the money
     assert heads.index(t("notice_id", r.lang)) < heads.index(t("status", r.lang)) < heads.index(t("compensation", r.lang))
