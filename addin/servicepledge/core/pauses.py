@@ -291,17 +291,6 @@ def merge_codes(codes: np.ndarray, n_ids: int, start: np.ndarray, end: np.ndarra
     return PauseSet(pd.RangeIndex(n_ids), first, count, m_start, m_end), over
 
 
-def overlapping_rows(ref, start, end) -> np.ndarray:
-    """Bool per row: the pause begins before an earlier pause (by start) of the same record has ended."""
-    ref = pd.Series(np.asarray(ref, dtype=object).ravel())
-    s, e = _dt(start).ravel(), _dt(end).ravel()
-    unit = np.promote_types(s.dtype, e.dtype)
-    if len(ref) < 2:
-        return np.zeros(len(ref), bool)
-    codes, ids = pd.factorize(ref.to_numpy())
-    return merge_codes(codes, len(ids), s.astype(unit), e.astype(unit))[1]
-
-
 def from_tables(tables: dict, as_of: pd.Timestamp, issues=None) -> PauseSet:
     """The pauses of the workbook at as_of, merged; problems reported to `issues` (data issues, warnings).
 
@@ -321,8 +310,8 @@ def from_tables(tables: dict, as_of: pd.Timestamp, issues=None) -> PauseSet:
     parts = [_values(d[col]) for _, d, col in owners]
     sizes = [len(x) for x in parts]
     codes, uniq = pd.factorize(np.concatenate(parts + [_values(df["ref_id"])]), use_na_sentinel=True)
-    n_rec = int(codes[:sum(sizes)].max()) + 1 if sum(sizes) and (codes[:sum(sizes)] >= 0).any() else 0
-    pcode = codes[sum(sizes):]
+    rec, pcode = codes[:sum(sizes)], codes[sum(sizes):]
+    n_rec = int(rec.max()) + 1 if (rec >= 0).any() else 0
     known = (pcode >= 0) & (pcode < n_rec)       # (records come first: their codes are 0..n_rec-1)
     unknown = usable & started & ~known
     use = usable & started & known
