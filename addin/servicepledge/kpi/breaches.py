@@ -8,7 +8,6 @@ from ..core import contracts
 from ..core.period import Period
 from ..inputs.tables import Loaded
 from ..core.worktime import add_days
-from .sla import BREACHED
 
 STATUSES = ("unnotified", "open", "overdue", "remedied", "remedied_late")
 COLUMNS = ["ref_id", "source", "reasons", "due_from_source", "related_ids", "opened_at", "severity", "notice_id",
@@ -59,8 +58,7 @@ def _codes(df: pd.DataFrame, hit: pd.Series) -> np.ndarray:
 
 
 def _breached(rows: dict, metric: str) -> pd.Series:
-    r = rows[metric]
-    return r.breached if hasattr(r, "breached") else r.rows["status"] == BREACHED
+    return rows[metric].breached
 
 
 def _due_from_source(rows: dict, metrics, hit: pd.Series, in_period: pd.Series) -> pd.Series:

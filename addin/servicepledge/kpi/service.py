@@ -1,6 +1,8 @@
 """Ticket and complaint SLA metrics, and follow-up (docs/DEFINITIONS.md §4, §8). Each KPI is defined here once."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -99,12 +101,15 @@ class MetricRows:
             self.rows["elapsed"] = np.nan
             self.rows["due_used"] = False
 
-    @property
+    @functools.cached_property
     def breached(self) -> pd.Series:
         """Rows whose status is Breached (bool, the table's index); computed once, the register asks often."""
-        if getattr(self, "_breached", None) is None:
-            self._breached = self.rows["status"] == sla.BREACHED
-        return self._breached
+        return self.rows["status"] == sla.BREACHED
+
+    @functools.cached_property
+    def _target_all(self):
+        """The target label of all rows: the same for every period, found once."""
+        return _target_label(self.rows["target"])
 
     def in_period(self, period: Period) -> pd.Series:
         return period.contains(self.when) & self.population & self.usable
@@ -120,12 +125,7 @@ class MetricRows:
                        + o(self.unusable_start).sum()
                        + o((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
         out = sla.summarize(self.rows, o(self.in_period(period)), excluded)
-        if only is None:       # the same for every period: found once
-            if not hasattr(self, "_target_all"):
-                self._target_all = _target_label(self.rows["target"])
-            out["target_hours"] = self._target_all
-        else:
-            out["target_hours"] = _target_label(self.rows["target"][only])
+        out["target_hours"] = self._target_all if only is None else _target_label(self.rows["target"][only])
         out["unavailable"] = self.unavailable(lang)
         if out["unavailable"]:
             out.update({k: None for k in ("total", "met", "breached", "pending", "at_risk", "excluded")})
