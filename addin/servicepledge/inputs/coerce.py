@@ -98,6 +98,14 @@ def _blank_of(t: type, sub: np.ndarray) -> np.ndarray:
     return np.asarray(pd.isna(sub), dtype=bool)  # NaT, numpy NaN, Decimal …: pandas decides
 
 
+def _cells(s: pd.Series, blank: pd.Series | None, ta: np.ndarray | None):
+    """(the cells as an object array, each cell's type, the blank mask as numpy), each worked out once: the
+    caller's types and blank mask when it has them (tables.load finds a column's types once for all)."""
+    a = _obj(s)
+    ta = _types(a) if ta is None else ta
+    return a, ta, (blank_mask(s, ta) if blank is None else blank).to_numpy()
+
+
 def _is_num_arr(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
     return _of_types(a, _num_type, ta)
 
@@ -125,9 +133,7 @@ def serial_to_datetime(x: np.ndarray, date1904: bool = False) -> np.ndarray:
 def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = None, *,
                 ta: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Cells -> datetime64[us]. Accepts serial numbers, date/datetime cells and text dates."""
-    a = _obj(s)
-    ta = _types(a) if ta is None else ta
-    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    a, ta, blank = _cells(s, blank, ta)
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = ~blank
     if todo.any():
@@ -256,9 +262,7 @@ def to_yesno(s: pd.Series, blank=None, kind: str = "yesno", *, ta=None) -> tuple
     """Cells -> nullable boolean (pd.NA for blank and for unknown words, which are also marked bad).
 
     `kind` picks the vocabulary (vocabulary.TABLES): yesno, approval, complex, quality, certified, workday."""
-    a = _obj(s)
-    ta = _types(a) if ta is None else ta
-    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    a, ta, blank = _cells(s, blank, ta)
     vals = _memo(lambda v: vocabulary.meaning(kind, v))(a, ta)
     yes, no = vals == True, vals == False   # noqa: E712  (True, False or None per cell, compared in C)
     known = yes | no
@@ -275,9 +279,7 @@ def _yesno_kind(kind: str):
 
 def to_number(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> float64 (NaN for blank). Text like '¥1,200.50' or '12%' is accepted."""
-    a = _obj(s)
-    ta = _types(a) if ta is None else ta
-    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    a, ta, blank = _cells(s, blank, ta)
     num = _is_num_arr(a, ta)
     out = np.full(len(a), np.nan)
     if num.any():
@@ -300,9 +302,7 @@ def _priority_one(v):
 
 def to_priority(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 一级…四级, 特急/紧急/高/中/低, 'P1 - 紧急', '1 - Critical'."""
-    a = _obj(s)
-    ta = _types(a) if ta is None else ta
-    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    a, ta, blank = _cells(s, blank, ta)
     vals = _memo(_priority_one)(a, ta)
     vals[blank] = None
     known = ~pd.isna(vals)
@@ -319,9 +319,7 @@ def _text_one(v):
 
 def to_text(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> str (None for blank). Whole numbers lose their '.0' (ids typed as numbers)."""
-    a = _obj(s)
-    ta = _types(a) if ta is None else ta
-    blank = (blank_mask(s, ta) if blank is None else blank).to_numpy()
+    a, ta, blank = _cells(s, blank, ta)
     st = _is_str(a, ta) & ~blank
     if st.all():                              # a column of text (the usual case): strip, nothing else
         return (pd.Series(np.fromiter(map(str.strip, a), dtype=object, count=len(a)), index=s.index, dtype=object),
