@@ -23,6 +23,8 @@ A CSV holds one table: a header row and data rows, every cell text. What this mo
 from __future__ import annotations
 
 import codecs
+import re
+from collections import Counter
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +101,6 @@ def plausibly_chinese(text: str) -> tuple[bool, int, int]:
     Plausible when at least MIN_CHINESE_CHARS non-ASCII characters are there and at most RARE_SHARE of
     them are GBK-extension characters; fewer cannot be told apart from Western text (the caller asks for
     --encoding)."""
-    import re
-    from collections import Counter
     seen = Counter(re.findall(r"[^\x00-\x7f]", text[:SAMPLE_CHARS]))
     n = sum(seen.values())
     rare = 0
@@ -200,7 +200,7 @@ def check_csv_file(path: Path) -> bytes:
     """The bytes of a CSV file, or InputError with one readable line when it cannot be one."""
     name = path.name
     if not path.exists():
-        raise _err(f"{path}: file not found", f"{path}：找不到该文件")
+        raise InputError.not_found(path)
     if path.is_dir():
         raise _err(f"{path}: is a folder, not a CSV file", f"{path}：是文件夹，不是 CSV 文件")
     size = path.stat().st_size

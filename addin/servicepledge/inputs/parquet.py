@@ -49,7 +49,7 @@ def read_parquet(path, progress=None) -> Workbook:
     pq = _pyarrow()
     path = Path(path)
     if not path.exists():
-        raise T.InputError(f"{path}: file not found", zh=f"{path}：找不到该文件")
+        raise T.InputError.not_found(path)
     files = {}
     if path.is_dir():
         for f in sorted(path.glob("*.parquet")):

@@ -22,7 +22,7 @@ def check_workbook_file(path: Path) -> None:
     """Raise InputError with one readable line when `path` is not a safe .xlsx/.xlsm workbook."""
     name = path.name
     if not path.exists():
-        raise InputError(f"{path}: file not found", zh=f"{path}：找不到该文件")
+        raise InputError.not_found(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a workbook", zh=f"{path}：这是一个文件夹，不是工作簿")
     size = path.stat().st_size

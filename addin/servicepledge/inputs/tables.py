@@ -21,6 +21,11 @@ class InputError(Bilingual, ValueError):
     """Input that cannot be used at all (missing table column, unreadable file). One readable line;
     `InputError(en, zh=...)` when both wordings are known (`say(lang)` picks one)."""
 
+    @classmethod
+    def not_found(cls, path) -> "InputError":
+        """The one line for an input path that does not exist (workbook, CSV or Parquet alike)."""
+        return cls(f"{path}: file not found", zh=f"{path}：找不到该文件")
+
 
 @dataclass
 class Warning:
