@@ -113,21 +113,19 @@ def contract_scope(tables: dict, tm, period, contract, contracts_arg):
 
 def full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms, contracts=None,
                  pauses=None):
-    """The whole month's report from the six tables (any of them may be left empty).
+    """The whole period's report from the six tables (any of them may be left empty).
 
     Computed once per (tables' content, period, as_of, terms, date system) and shared by SP_KPIS,
     SP_BREACHES, SP_WARNINGS and SP_CHART (excel.memo); each table is typed once per content."""
-    on = memo.budget() > 0
     args = {"tickets": tickets, "complaints": complaints, "staff": staff, "ledger": ledger, "budget": budget,
             "notices": notices, **({"contracts": contracts} if contracts is not None else {}), "pauses": pauses}
-    fps = {k: memo.fingerprint(v) if on else None for k, v in args.items()}
-    t_fp = memo.fingerprint(terms) if on else None
+    fps = dict(zip(args, fingerprints(*args.values())))
+    t_fp, p_fp = fingerprints(terms, period)
     tm = cells.terms(terms, fp=t_fp)
     try:
         when = as_of_arg(as_of)
     except ValueError:
         when = None            # a table's problem is named first, as without the cache
-    p_fp = memo.fingerprint(period) if on else None
     parts = [*fps.values(), t_fp, p_fp, when]
     key = None if None in parts else ("report", *parts, cells.date1904())
     r = memo.get(key)
