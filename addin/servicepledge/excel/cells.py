@@ -79,13 +79,18 @@ def guard(fn):
         except (InputError, TermsError, ValueError) as e:
             return fail(say(e, _CALL_LANG.get() or DEFAULT_TERMS["lang"]))
         except Exception as e:  # last resort: still one readable cell
-            if (_CALL_LANG.get() or DEFAULT_TERMS["lang"]) == "zh":
-                return fail(f"意外错误（{type(e).__name__}: {e}）；请连同工作簿一起报告此问题")
-            return fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
+            return unexpected(e, _CALL_LANG.get())
         finally:
             _CALL_LANG.reset(token)
     wrapper.__doc__ = " ".join((fn.__doc__ or "").split())   # one line in Excel's function help
     return wrapper
+
+
+def unexpected(e: Exception, lang: str | None = None) -> str:
+    """The last-resort '#SP!' text of an error nobody foresaw, in `lang` (else the Terms default)."""
+    if (lang or DEFAULT_TERMS["lang"]) == "zh":
+        return fail(f"意外错误（{type(e).__name__}: {e}）；请连同工作簿一起报告此问题")
+    return fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
 
 
 # ---------------------------------------------------------------- arguments

@@ -43,7 +43,7 @@ def _call(fn, args: tuple, kwargs: dict):
             out = _picture(out, args[0] if args else "")
         return out
     except Exception as e:           # guard already turns input problems into #SP! texts
-        return cells.fail(f"unexpected error ({type(e).__name__}: {e}); please report it with the workbook")
+        return cells.unexpected(e)
 
 
 def _arity(fn, sig, args: tuple, kwargs: dict) -> str | None:
