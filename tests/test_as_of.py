@@ -326,3 +326,20 @@ def test_closing_rerun_later_gives_the_figures_of_as_of(tmp_path, lang):
     assert a.doc["breaches"]["fee_reduction_total"] == 350.0      # 10% x (2,000 + 500 + 1,000)
 
 
+
+
+def test_the_words_now_and_today_are_not_dates():
+    """pandas reads "now"/"today" as the clock's moment; a ticket resolved "today" would move every day. Such a
+    cell is unreadable (a data issue, not a resolution), and as_of "now" is refused (leave it empty for now)."""
+    from servicepledge.core.period import parse_as_of
+    from servicepledge.inputs.tables import InputError
+    tables, issues = build(Tickets=[
+        {"ticket_id": "T1", "opened_at": "2026-10-05 10:00", "first_response_at": "now", "resolved_at": " today "},
+        {"ticket_id": "T2", "opened_at": "2026-10-06 10:00", "first_response_at": "2026-10-06 11:00"}])
+    df = tables["Tickets"].df
+    assert df["first_response_at"].isna().iloc[0] and df["resolved_at"].isna().iloc[0]
+    bad = {(i["column"], i["row"]) for i in issues.rows}
+    assert ("first_response_at", 2) in bad and ("resolved_at", 2) in bad      # Excel row 2: the first data row
+    for word in ("now", "today"):
+        with pytest.raises(InputError):
+            parse_as_of(word)

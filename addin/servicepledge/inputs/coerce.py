@@ -181,9 +181,13 @@ def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
     t = t.str.strip()
     out = _iso_first(t)          # text already in an ISO form (every CSV export's dates): no rewriting
     rest = out.isna()
-    if not rest.any():
-        return out
-    out[rest] = _parse_rewritten(t[rest], date1904).to_numpy()
+    if rest.any():
+        out[rest] = _parse_rewritten(t[rest], date1904).to_numpy()
+    # pandas reads the words "now" and "today" as the clock's current moment: a cell holding them would
+    # take a different date on every reading. Not a date: unreadable, reported like any other such cell.
+    clock = t.isin(("now", "today")).to_numpy()
+    if clock.any():
+        out[clock] = pd.NaT
     return out
 
 
