@@ -58,7 +58,18 @@ def _other(v, rng):
     return v + "x"
 
 
-def test_a_changed_cell_anywhere_changes_the_fingerprint(grids):
+@pytest.fixture(params=["xxh3", "blake2b"])
+def digest(request, monkeypatch):
+    """Both digests the cache uses: XXH3-128 (extra `fast`) and BLAKE2b (Pyodide, the team server)."""
+    if request.param == "xxh3":
+        xxhash = pytest.importorskip("xxhash", reason="xxhash not installed (Pyodide): BLAKE2b only")
+        monkeypatch.setattr(memo, "_hash128", xxhash.xxh3_128_digest)
+    else:
+        monkeypatch.setattr(memo, "_hash128", memo._blake2b)
+    return request.param
+
+
+def test_a_changed_cell_anywhere_changes_the_fingerprint(grids, digest):
     rng = random.Random(7)
     tk = copy.deepcopy(grids["Tickets"])
     head, n = tk[0], len(tk)
@@ -74,6 +85,15 @@ def test_a_changed_cell_anywhere_changes_the_fingerprint(grids):
     assert memo.fingerprint(tk) == memo.fingerprint(grids["Tickets"])   # back as it was: the first key again
     for a, b in [(1, 1.0), (1, True), (0.0, -0.0), ("1", 1), ("", None), ("a", "a ")]:
         assert memo.fingerprint([["h"], [a]]) != memo.fingerprint([["h"], [b]]), (a, b)
+
+
+def test_the_server_digests_with_blake2b(monkeypatch):
+    import hashlib
+    monkeypatch.setattr(memo, "_hash128", memo._hash128)     # restored after the test
+    memo.shared_by_users()
+    value = [["工单编号"], ["T-1"]]
+    import marshal
+    assert memo.fingerprint(value) == hashlib.blake2b(b"m" + marshal.dumps(value, 2), digest_size=16).digest()
 
 
 def test_compliance_follows_one_changed_cell_in_every_column(grids, monkeypatch):

@@ -19,7 +19,10 @@ import os
 
 from ..excel import cells
 from ..excel import functions as _F
+from ..excel import memo
 from . import offload, settings
+
+memo.shared_by_users()      # several users' tables in one process: digests that resist collisions made on purpose
 
 ROLE = os.environ.get("SERVICEPLEDGE_ROLE_MANAGER", "manager")
 NAMES = list(_F.__all__)

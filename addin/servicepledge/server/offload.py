@@ -9,7 +9,7 @@ same tables to many cells, and every manager's workbook recalculates on open. A 
 when it cannot depend on the clock: the call named both its period and its as-of moment (functions
 without those arguments, and calls that leave them empty — "now" — are always computed afresh). The
 key is a digest of the signed-in user's id, the function and the arguments' content and types as Excel
-sent them (BLAKE2b, `memo.fingerprint`), so one user's figures are never served to another; least
+sent them (BLAKE2b on the server, `memo.fingerprint`), so one user's figures are never served to another; least
 recently used results go first.
 """
 from __future__ import annotations
