@@ -61,10 +61,14 @@ class Report:
 
 
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
-            terms: Terms | None = None, date1904: bool = False, source: dict | None = None) -> Report:
-    """Every KPI of docs/DEFINITIONS.md for one period and as_of. `tables` maps table name -> Loaded."""
+            terms: Terms | None = None, date1904: bool = False, source: dict | None = None,
+            metric_rows=None) -> Report:
+    """Every KPI of docs/DEFINITIONS.md for one period and as_of. `tables` maps table name -> Loaded.
+
+    `metric_rows(tables, metric, as_of, terms, pauses)` makes each metric's row statuses (default
+    kpi.service.metric_rows); the Excel functions pass one that reuses rows SP_COMPLIANCE already made."""
     with _collector_paused():
-        return _compute(tables, issues, period, as_of, lang, terms, date1904, source)
+        return _compute(tables, issues, period, as_of, lang, terms, date1904, source, metric_rows or S.metric_rows)
 
 
 @contextmanager
@@ -83,7 +87,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904, source) -> Report:
+def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904, source, metric_rows) -> Report:
     issues = Issues(list(issues.rows), list(issues.warnings), dict(issues.zh))
     if terms is None:
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
@@ -102,7 +106,7 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
     t, c = tables["Tickets"], tables["Complaints"]
 
     pauses = pauses_at(tables, as_of, issues)
-    rows = {m: S.metric_rows(tables, m, as_of, terms, pauses) for m in S.METRICS}
+    rows = {m: metric_rows(tables, m, as_of, terms, pauses) for m in S.METRICS}
     _calendar_issues(tables, terms, as_of, issues)
     warn_empty(tables, period, issues)
     warn_period_open(period, as_of, issues)

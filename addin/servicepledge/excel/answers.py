@@ -3,6 +3,8 @@
 No worksheet function is defined here (functions.py registers them)."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from ..core import contracts as CT
@@ -18,7 +20,14 @@ from . import cells, memo
 
 def tables_of(**given) -> dict:
     """All input tables; the ones not passed are empty (their figures are blank)."""
-    return {name: given.get(name) or empty(name) for name in TABLES}
+    return {name: given.get(name) or empty_table(name) for name in TABLES}
+
+
+@functools.lru_cache(maxsize=None)
+def empty_table(name: str):
+    """The empty table of that name, made once per process (~2 ms each, and SP_COMPLIANCE's report lacks
+    seven): shared like every cached table, never modified (tests/test_excel_shared_rows.py checks)."""
+    return empty(name)
 
 
 def period_of(value, default_from=None):
@@ -26,11 +35,20 @@ def period_of(value, default_from=None):
 
 
 def as_of_arg(value):
-    return parse_as_of(cells.scalar(value, "as_of"), cells.date1904())
+    v = cells.scalar(value, "as_of")
+    if isinstance(v, (str, int, float)) and not (isinstance(v, str) and not v.strip()):
+        return _as_of(v, cells.date1904())            # the same text every recalculation: read once
+    return parse_as_of(v, cells.date1904())           # blank: now, never kept
 
 
-def report_of(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None):
-    return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang)
+@functools.lru_cache(maxsize=256, typed=True)         # typed: 1, 1.0 and TRUE are different keys
+def _as_of(value, date1904: bool):
+    return parse_as_of(value, date1904)
+
+
+def report_of(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None, metric_rows=None):
+    return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang,
+                   metric_rows=metric_rows)
 
 
 def remembered(name: str, parts: list, make):
@@ -141,11 +159,29 @@ def full_report(tickets, complaints, staff, ledger, budget, notices, period, as_
     tk = given["Tickets"]
     when = as_of_arg(as_of) if when is None else when
     p = period_of(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
-    r = report_of(tables_of(**given), p, when, tm, issues=issues)
+    r = report_of(tables_of(**given), p, when, tm, issues=issues,
+                  metric_rows=shared_rows(fps["tickets"], t_fp, fps.get("contracts", fingerprints(None)[0]),
+                                          fps["pauses"], p.label if contracts is not None else "", when,
+                                          given["Tickets"]))
     memo.put(key, r, memo.frame_bytes(r.register, r.disclosure, r.staffing) + 300 * len(r.doc["data_issues"])
              + 65536)
     memo.put(register_key(key), key, 256)
     return r
+
+
+def shared_rows(tk_fp, t_fp, cs_fp, ps_fp, label, when, typed):
+    """The report's metric_rows: a ticket metric's row statuses are the ones SP_COMPLIANCE keeps (and keeps
+    the report's for it), under the key SP_COMPLIANCE uses. Sound because, without several contracts, a
+    ticket's status depends only on the Tickets cells, the terms, the pauses of its own id and as_of: the
+    report's other tables (complaints, staff, fund, notices) do not reach it, and the report's Tickets
+    differ from SP_COMPLIANCE's at most in blank contract cells read as the default contract, which no
+    status reads. With several contracts every row is made afresh (a row's terms follow its contract)."""
+    def make(tables, metric, as_of, terms, pauses):
+        if metric not in ("response", "initial_solution") or CT.several(terms):
+            return S.metric_rows(tables, metric, as_of, terms, pauses)
+        return kept_metric_rows(tables, metric, when, terms, [tk_fp, t_fp, cs_fp, ps_fp, label], typed,
+                                lambda: pauses)
+    return make
 
 
 def register_key(key):
