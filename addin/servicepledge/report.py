@@ -62,13 +62,15 @@ class Report:
 
 def compute(tables: dict, issues: Issues, period=None, as_of=None, lang: str | None = None,
             terms: Terms | None = None, date1904: bool = False, source: dict | None = None,
-            metric_rows=None) -> Report:
+            metric_rows=None, comparison: bool = True) -> Report:
     """Every KPI of docs/DEFINITIONS.md for one period and as_of. `tables` maps table name -> Loaded.
 
     `metric_rows(tables, metric, as_of, terms, pauses)` makes each metric's row statuses (default
-    kpi.service.metric_rows); the Excel functions pass one that reuses rows SP_COMPLIANCE already made."""
+    kpi.service.metric_rows); the Excel functions pass one that reuses rows SP_COMPLIANCE already made.
+    `comparison=False`: doc["comparison"] is None (the SP_ functions show no comparison; it adds no warning)."""
     with _collector_paused():
-        return _compute(tables, issues, period, as_of, lang, terms, date1904, source, metric_rows or S.metric_rows)
+        return _compute(tables, issues, period, as_of, lang, terms, date1904, source, metric_rows or S.metric_rows,
+                        comparison)
 
 
 @contextmanager
@@ -87,7 +89,8 @@ def _collector_paused():
             gc.enable()
 
 
-def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904, source, metric_rows) -> Report:
+def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904, source, metric_rows,
+             comparison) -> Report:
     issues = Issues(list(issues.rows), list(issues.warnings), dict(issues.zh))
     if terms is None:
         terms = terms_from_tables(tables.get("Terms"), tables.get("Holidays"))
@@ -143,7 +146,7 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
         "inputs": list((source or {}).get("inputs") or []),
     }
     doc["contracts"] = per_contract(tables, rows, reg, doc, period, lang, terms)
-    doc["comparison"] = CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},
+    doc["comparison"] = None if not comparison else CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},
                                     tables, rows, period, as_of, terms, lang, gaps)
     months = chart_months(period)
     history = {m: rows[m].history(period, months) for m in S.METRICS}

@@ -47,8 +47,10 @@ def _as_of(value, date1904: bool):
 
 
 def report_of(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None, metric_rows=None):
+    """The report the SP_ functions read: everything but the comparison with earlier periods, which no
+    function shows (the report button and the command line compute their own, whole report)."""
     return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang,
-                   metric_rows=metric_rows)
+                   metric_rows=metric_rows, comparison=False)
 
 
 def remembered(name: str, parts: list, make):

@@ -367,7 +367,7 @@ def SP_KPIS(tickets, complaints, staff, ledger, budget, notices, period=None, as
     """
     r = _narrowed(full_report(tickets, complaints, staff, ledger, budget, notices, period, as_of, terms,
                                contracts, pauses), contract)
-    return block_result(sheets.dashboard(r).blocks[0])
+    return block_result(sheets.headline(r))
 
 
 @func

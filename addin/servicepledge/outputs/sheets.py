@@ -81,7 +81,8 @@ def _subtitle(r: Report) -> str:
     return f"{t('period', lang)} {r.period.label} · {t('as_of', lang)} {r.doc['as_of']}"
 
 
-def dashboard(r: Report) -> SheetModel:
+def headline(r: Report) -> Block:
+    """The dashboard's headline figures: each with its value, target and verdict (also SP_KPIS)."""
     lang, d = r.lang, r.doc
     head = [t("figure", lang), t("value", lang), t("target", lang), t("verdict", lang)]
     rows, fmts = [], []
@@ -129,6 +130,12 @@ def dashboard(r: Report) -> SheetModel:
     headline = Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
                      style="cards", row_ops=ops,
                      groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 5)])
+    return headline
+
+
+def dashboard(r: Report) -> SheetModel:
+    lang, d = r.lang, r.doc
+    br = d["breaches"]
     small = Block(None, [], [], style="charts", charts=["turnover", "fund", "breaches"])
     wide = Block(None, [], [], style="charts", charts=["compliance"], page_break=True)
 
@@ -146,7 +153,7 @@ def dashboard(r: Report) -> SheetModel:
                "fee_reduction_total", "compensation_total"]
     brb = Block(t("title.breach_summary", lang), [t(k, lang) for k in br_keys], [[br[k] for k in br_keys]],
                 [INT] * 7 + [MONEY, MONEY])
-    blocks, notes = [headline, small, wide, sla, brb], terms_lines(r)
+    blocks, notes = [headline(r), small, wide, sla, brb], terms_lines(r)
     if d.get("contracts"):                   # several contracts: the ones to look at first (issue 11)
         from .contract_sheet import worst_block
         blocks += [b for b in [worst_block(r)] if b is not None]
