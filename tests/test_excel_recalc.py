@@ -87,13 +87,26 @@ def test_a_changed_cell_anywhere_changes_the_fingerprint(grids, digest):
         assert memo.fingerprint([["h"], [a]]) != memo.fingerprint([["h"], [b]]), (a, b)
 
 
+def test_equal_cells_shared_or_not_give_one_fingerprint(digest):
+    """Excel hands fresh objects every call; the cache may still hold the first call's (a typed table refers to
+    its text cells). The key must follow the content, not how objects are shared, or every recalc would miss."""
+    s1, s2 = "".join(["客户", "甲"]), "".join(["客", "户甲"])
+    f1, f2 = float("46300.5"), float("46300.5")
+    assert s1 is not s2 and f1 is not f2
+    row = ["T-1", f1, s1]
+    shared = [["工单编号", "受理时间", "客户"], row, row, [s1, f1, s1]]
+    fresh = [["工单编号", "受理时间", "客户"], ["T-1", f2, s2], ["T-1", f1, s1], [s2, f2, s1]]
+    assert memo.fingerprint(shared) == memo.fingerprint(fresh)
+    keep = [shared]                                   # another reference to every object: still the same key
+    assert memo.fingerprint(copy.deepcopy(keep[0])) == memo.fingerprint(shared)
+
+
 def test_the_server_digests_with_blake2b(monkeypatch):
     import hashlib
     monkeypatch.setattr(memo, "_hash128", memo._hash128)     # restored after the test
     memo.shared_by_users()
     value = [["工单编号"], ["T-1"]]
-    import marshal
-    assert memo.fingerprint(value) == hashlib.blake2b(b"m" + marshal.dumps(value, 2), digest_size=16).digest()
+    assert memo.fingerprint(value) == hashlib.blake2b(memo._pickled(value), digest_size=16).digest()
 
 
 def test_compliance_follows_one_changed_cell_in_every_column(grids, monkeypatch):
