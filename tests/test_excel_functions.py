@@ -247,8 +247,12 @@ def test_argument_problems_return_one_readable_text(grids, case, words):
 def test_unexpected_errors_are_one_text_too(grids, monkeypatch):
     def boom(*a, **k):
         raise KeyError("boom")
-    monkeypatch.setattr("servicepledge.excel.answers.compute", boom)     # behind every table function
+    monkeypatch.setattr("servicepledge.kpi.staffing.turnover", boom)     # behind SP_TURNOVER
     out = call(F, "SP_TURNOVER", as_arg(grids["Staff"]))
+    assert out[0][0].startswith("#SP! 意外错误") and "KeyError" in out[0][0]
+    monkeypatch.setattr("servicepledge.excel.answers.compute", boom)     # behind every report function
+    out = call(F, "SP_KPIS", *[as_arg(grids[n]) for n in ("Tickets", "Complaints", "Staff", "FundLedger",
+                                                            "FundBudget", "Notices")])
     assert out[0][0].startswith("#SP! 意外错误") and "KeyError" in out[0][0]
 
 

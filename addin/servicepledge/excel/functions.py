@@ -17,19 +17,21 @@ import pandas as pd
 from xlwings import arg, func, ret
 
 from ..outputs import sheets
+from ..outputs.disclosure import fund_categories
 from ..core.as_of import clip, later, signature
+from ..kpi import fund as FUND
 from ..kpi import service as S
+from ..kpi import staffing as ST
 from ..kpi import sla
 from ..outputs.labels import t
 from ..inputs.schema import header_key
 from ..inputs.tables import InputError
-from ..core.terms import DEFAULT_TERMS
 from ..core.worktime import elapsed_hours
 from ..kpi.per_contract import narrow
 from . import cells
 from .kpisheet import COMPLAINT_KEYS
 from .answers import (as_of_arg, block_result, contract_filter, contract_scope, fingerprints, full_report,
-                      kept_metric_rows, merged_pauses, period_of, remembered, report_of, tables_of)
+                      kept_metric_rows, merged_pauses, period_of, remembered, tables_of)
 from .cells import guard
 
 __all__ = ["SP_HOURS", "SP_SLA_STATUS", "SP_COMPLIANCE", "SP_COMPLAINTS", "SP_TURNOVER", "SP_FUND",
@@ -293,10 +295,13 @@ def SP_TURNOVER(staff, period=None, terms=None):
 
 
 def _turnover(st, p, when, tm):
-    r = report_of(tables_of(Staff=st), p, when, tm)
-    if r.doc["turnover"]["unavailable"]:
-        return cells.fail(_why(r.doc["turnover"]["unavailable"], "turnover", r.lang))
-    return block_result(sheets.staffing(r).blocks[0])
+    # the report's doc["turnover"] (kpi.staffing.turnover of the Staff table as it stood at `when`), without
+    # the rest of a report around an otherwise empty workbook
+    lang = tm["lang"]
+    tu = ST.turnover(clip({"Staff": st}, when).tables["Staff"], p, tm, lang)
+    if tu["unavailable"]:
+        return cells.fail(_why(tu["unavailable"], "turnover", lang))
+    return block_result(sheets.turnover_block(tu, p, lang))
 
 
 @func
@@ -319,9 +324,10 @@ def SP_FUND(ledger, budget, period=None):
 
 
 def _fund(lg, bd, p, when):
+    # the report's doc["fund"] (kpi.fund.fund of the ledger as it stood at `when`) without the rest of a report
     lang = _lang_of(lg, bd)
-    r = report_of(tables_of(FundLedger=lg, FundBudget=bd), p, when, DEFAULT_TERMS, lang)
-    return block_result(sheets.fund(r).blocks[0])
+    fd = FUND.fund(clip({"FundLedger": lg}, when).tables["FundLedger"], bd, p, lang)
+    return block_result(fund_categories(fd, lang))
 
 
 @func

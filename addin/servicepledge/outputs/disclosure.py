@@ -31,8 +31,12 @@ def _money(x) -> str:
 
 
 def categories_block(r: Report) -> Block:
-    """Per category: budgets, spending, utilization and unapproved entries, with a total row (also SP_FUND)."""
-    lang, fd = r.lang, r.doc["fund"]
+    """Per category: budgets, spending, utilization and unapproved entries, with a total row."""
+    return fund_categories(r.doc["fund"], r.lang)
+
+
+def fund_categories(fd: dict, lang: str) -> Block:
+    """The categories block of the fund figures `fd` (kpi.fund.fund; also SP_FUND, without a whole report)."""
     cols = ["category", "budget_annual", "budget_period", "spent_period", "utilization_period", "spent_ytd",
             "utilization_annual", "unapproved_count", "unapproved_amount", "unapproved_count_ytd",
             "unapproved_amount_ytd", "flagged"]

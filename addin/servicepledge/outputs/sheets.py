@@ -296,7 +296,18 @@ def _approval(v, lang: str, column_missing=None) -> str:
 
 
 def staffing(r: Report) -> SheetModel:
-    lang, tu = r.lang, r.doc["turnover"]
+    lang = r.lang
+    head = turnover_block(r.doc["turnover"], r.period, lang)
+    hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
+                 "rolling_rate", "threshold"]
+    hrows = [[_v(x) for x in rec] for rec in r.staffing[hist_cols].itertuples(index=False)]
+    hist = Block(t("title.history", lang, n=len(hrows)), [t(c, lang) for c in hist_cols], hrows,
+                 [TEXT, INT, INT, "num", INT, PCT, PCT, PCT])
+    return SheetModel("staffing", t("sheet.staffing", lang), t("title.turnover", lang), _subtitle(r), [head, hist])
+
+
+def turnover_block(tu: dict, period, lang: str) -> Block:
+    """The turnover figures `tu` (kpi.staffing.turnover) of `period` (also SP_TURNOVER, without a whole report)."""
     keys = ["separations", "headcount_start", "headcount_end", "average_headcount", "rate", "rolling_separations",
             "rolling_average_headcount", "rolling_rate", "threshold", "exceeded", "required_action",
             "certified", "certified_share", "excluded"]
@@ -307,16 +318,10 @@ def staffing(r: Report) -> SheetModel:
         v = tu[k]
         if k == "exceeded":      # the question is "exceeded?": answer yes/no, not pass/fail
             v = t("na", lang) if v is None else t("yes" if v else "no", lang)
-        longer = r.period.kind != "month" and k in ("headcount_start", "headcount_end", "rate")
+        longer = period.kind != "month" and k in ("headcount_start", "headcount_end", "rate")
         rows.append([t(f"period.{k}" if longer else k, lang), v])
-    head = Block(t("title.turnover", lang), [t("figure", lang), t("value", lang)], rows,
+    return Block(t("title.turnover", lang), [t("figure", lang), t("value", lang)], rows,
                  [TEXT, None], row_formats=[fm.get(k, INT) for k in keys])
-    hist_cols = ["period", "headcount_start", "headcount_end", "average_headcount", "separations", "rate",
-                 "rolling_rate", "threshold"]
-    hrows = [[_v(x) for x in rec] for rec in r.staffing[hist_cols].itertuples(index=False)]
-    hist = Block(t("title.history", lang, n=len(hrows)), [t(c, lang) for c in hist_cols], hrows,
-                 [TEXT, INT, INT, "num", INT, PCT, PCT, PCT])
-    return SheetModel("staffing", t("sheet.staffing", lang), t("title.turnover", lang), _subtitle(r), [head, hist])
 
 
 def issues(r: Report) -> SheetModel:
