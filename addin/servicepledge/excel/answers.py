@@ -120,7 +120,7 @@ def contract_filter(contract, ids: list):
 
 def contract_scope(tables: dict, tm, period, contract, contracts_arg):
     """(tables with each row's contract, the terms with the contracts', a MetricRows -> row mask or None)."""
-    ct = cells.table("Contracts", contracts_arg, "contracts") if contracts_arg is not None else empty("Contracts")
+    ct = cells.table("Contracts", contracts_arg, "contracts") if contracts_arg is not None else empty_table("Contracts")
     terms = CT.build(ct, tm)
     c = contract_filter(contract, [i for i in terms.ids if i] if CT.several(terms) else [])
     if not CT.several(terms):

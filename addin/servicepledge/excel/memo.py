@@ -212,8 +212,9 @@ def frame_bytes(*frames) -> int:
     for f in frames:
         if f is None:
             continue
-        if isinstance(f, pd.Series):
-            f = f.to_frame()
+        if isinstance(f, pd.Series):          # (a hundred times cheaper than through a one-column frame)
+            total += int(f.memory_usage(index=True, deep=False)) + (len(f) * _TEXT_CELL if f.dtype == object else 0)
+            continue
         total += int(f.memory_usage(index=True, deep=False).sum())
         n_obj = sum(1 for d in f.dtypes if d == object)
         total += n_obj * len(f) * _TEXT_CELL
