@@ -299,3 +299,17 @@ def test_one_translation_table():
     for key in ("chart.compliance", "chart.turnover", "chart.fund", "chart.breaches", "line.target",
                 "line.threshold", "page_of", "terms_line", "group.sla"):
         assert key in L
+
+
+def test_month_ticks_carry_the_year_where_it_starts_or_changes():
+    from servicepledge.outputs.charts import _month_labels
+    window = [f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)]
+    # every second month, the last one (October) among them: Dec, Feb, Apr, ..., Oct
+    assert _month_labels(window, "zh", every=2) == ["", "12月\n2025年", "", "2月\n2026年", "", "4月", "", "6月", "",
+                                                    "8月", "", "10月"]
+    assert _month_labels(window, "en")[:4] == ["Nov\n2025", "Dec", "Jan\n2026", "Feb"]
+    # a range longer than a year repeats month names: each year is named where it starts
+    long = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)][2:22]     # 2025-03 .. 2026-10
+    labels = _month_labels(long, "zh")
+    assert [lab for lab in labels if "\n" in lab] == ["3月\n2025年", "1月\n2026年"]
+    assert labels.count("3月") == 1 and len(labels) == 20

@@ -193,8 +193,22 @@ def _pct(v, decimals=0) -> str:
     return f"{v:.{decimals}%}"
 
 
-def _month_labels(periods, lang) -> list[str]:
-    return [t(f"month.{int(p[5:7])}", lang) for p in periods]
+def _month_labels(periods, lang, every: int = 1) -> list[str]:
+    """Tick labels of the months `periods` ('2026-10', …): the month's name, and under the first label and
+    the first of each new year the year (a 12-month window crosses a new year; a longer range repeats month
+    names). `every`: label one month in `every`, the last month always among them (others are blank)."""
+    n = len(periods)
+    out, year = [], None
+    for i, p in enumerate(periods):
+        if (n - 1 - i) % every:
+            out.append("")
+            continue
+        lab = t(f"month.{int(p[5:7])}", lang)
+        if p[:4] != year:
+            year = p[:4]
+            lab += f"\n{year}年" if lang == "zh" else f"\n{year}"
+        out.append(lab)
+    return out
 
 
 def _style(ax, grid_axis="y"):
@@ -253,7 +267,7 @@ def _draw_compliance(fig, df, r, lang):
     axes = fig.subplots(2, 3, sharex=True)
     periods = list(dict.fromkeys(df["period"]))
     x = np.arange(len(periods))
-    months = _month_labels(periods, lang)
+    months = _month_labels(periods, lang, every=2)
     for ax, m in zip(axes.flat, METRICS):
         d = df[df["metric"] == m]
         y = d["compliance"].to_numpy(float)
@@ -280,7 +294,7 @@ def _draw_compliance(fig, df, r, lang):
                         textcoords="offset points", ha="center", va="bottom" if up else "top", fontsize=7,
                         color=PALETTE["primary"], fontweight="bold", gid=f"last:{m}", zorder=5,
                         bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.85))
-        ax.set_xticks(x, [lab if i % 2 == (len(x) - 1) % 2 else "" for i, lab in enumerate(months)])
+        ax.set_xticks(x, months)
         ax.tick_params(axis="x", labelbottom=True)
     legend_ax = axes.flat[-1]
     legend_ax.axis("off")
