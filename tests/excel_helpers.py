@@ -176,3 +176,17 @@ def uncached(monkeypatch, *a):
         return call(F, *a)
     finally:
         monkeypatch.delenv("SERVICEPLEDGE_CACHE_MB")
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The metrics whose row statuses the SP_ functions computed (not taken from the cache), in order."""
+    from servicepledge.kpi import service as S
+    made = []
+    real = S.metric_rows
+
+    def counting(tables, metric, *a, **k):
+        made.append(metric)
+        return real(tables, metric, *a, **k)
+    monkeypatch.setattr(S, "metric_rows", counting)
+    return made

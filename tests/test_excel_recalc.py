@@ -18,31 +18,17 @@ import random
 import pandas as pd
 import pytest
 
-from excel_helpers import date_system, fresh_cache, grids, report  # noqa: F401 (pytest fixtures)
-from excel_helpers import AS_OF, PERIOD, as_arg, call, sample_grids, server_mode, uncached
+from excel_helpers import computed, date_system, fresh_cache, grids, report  # noqa: F401 (pytest fixtures)
+from excel_helpers import AS_OF, PERIOD, as_arg, call, server_mode, uncached
 
 xw = server_mode()
 from servicepledge.excel import functions as F  # noqa: E402
 from servicepledge.excel import memo  # noqa: E402
-from servicepledge.kpi import service as S  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _fresh(fresh_cache):
     yield
-
-
-@pytest.fixture
-def computed(monkeypatch):
-    """Counts S.metric_rows computations made by the SP_ functions."""
-    n = {"rows": 0}
-    real = S.metric_rows
-
-    def counting(*a, **k):
-        n["rows"] += 1
-        return real(*a, **k)
-    monkeypatch.setattr(S, "metric_rows", counting)
-    return n
 
 
 def _other(v, rng):
@@ -140,15 +126,15 @@ def test_metric_rows_are_kept_across_periods(grids, computed):
     # the engine's whole report of each period: an independent path to the same figures
     want = {(m, p): compute(wb.tables, wb.issues, period=p, as_of=AS_OF).doc[m]
             for m in ("response", "initial_solution") for p in periods}
-    computed["rows"] = 0
+    computed.clear()
     tk = grids["Tickets"]
     for (metric, period), x in want.items():
         got = call(F, "SP_COMPLIANCE", tk, period, metric, AS_OF, grids["Terms"])[0][0]
         assert got == pytest.approx(x["met"] / (x["met"] + x["breached"])), (metric, period)
-    assert computed["rows"] == 2        # one computation per metric; three other periods summarised again
+    assert len(computed) == 2        # one computation per metric; three other periods summarised again
     # a new as_of is a new computation (open tickets are judged at that moment)
     call(F, "SP_COMPLIANCE", tk, PERIOD, "response", "2026-10-30 18:00", grids["Terms"])
-    assert computed["rows"] == 3
+    assert len(computed) == 3
 
 
 def test_metric_rows_with_contracts_follow_the_period(monkeypatch, computed):
@@ -159,9 +145,9 @@ def test_metric_rows_with_contracts_follow_the_period(monkeypatch, computed):
         for contract in ("A", "B", "default", ""):
             a = [T, [[period]], [[""]], [["2026-11-05 18:00"]], [[""]], [[contract]], K]
             want = uncached(monkeypatch, "SP_COMPLIANCE", *a)
-            before = computed["rows"]
+            before = len(computed)
             assert call(F, "SP_COMPLIANCE", *a) == want, (period, contract)
-            cached += computed["rows"] - before
+            cached += len(computed) - before
     assert cached == 2        # one computation per period (the contracts are assigned for it), not per contract
 
 

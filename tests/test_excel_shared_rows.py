@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from excel_helpers import AS_OF as SAMPLE_AS_OF, PERIOD as SAMPLE_PERIOD
-from excel_helpers import as_arg, call, fresh_cache, grids, server_mode, uncached  # noqa: F401 (fixtures)
+from excel_helpers import as_arg, call, computed, fresh_cache, grids, server_mode, uncached  # noqa: F401
 from test_excel_pauses import AS_OF, PAUSE_1H, PAUSE_3H, PERIOD, TERMS, TICKETS
 
 xw = server_mode()
@@ -23,19 +23,6 @@ from servicepledge.kpi import service as S  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fresh(fresh_cache):
     yield
-
-
-@pytest.fixture
-def computed(monkeypatch):
-    """The metrics whose row statuses were computed (not taken from the cache), in order."""
-    made = []
-    real = S.metric_rows
-
-    def counting(tables, metric, *a, **k):
-        made.append(metric)
-        return real(tables, metric, *a, **k)
-    monkeypatch.setattr(S, "metric_rows", counting)
-    return made
 
 
 def _kpis(pauses):
