@@ -168,6 +168,17 @@ class _Grids:
         header = names if len(names) == width and all(names) else cells[0]
         return list(header), cells[1:], box.top + 1, source
 
+    def fast_sheet(self, name: str, table: str, date1904: bool, mapping):
+        """Like `sheet`, through fastexcel (fastsheet.py) when it is installed and the sheet is plain enough
+        to type column by column from Arrow; None otherwise. The safety scan runs first all the same."""
+        ext = self._extent(name)
+        if ext.n == 0 or not ext.sane() or not self.layout.shared_strings_ok:
+            return None
+        from . import fastsheet
+        got = fastsheet.read(self.path, self.layout.sheets[name], name, table, ext.right, date1904,
+                             bool(mapping and table in mapping.tables))
+        return None if got is None else (got[0], got[1], 2, f"sheet {name}")
+
     def sheet(self, name: str):
         """(header, rows, first Excel row of data, source) of a sheet with its header in row 1."""
         ext = self._extent(name)
@@ -249,7 +260,8 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> 
             continue
         kind, n = by_table[name]
         try:
-            header, rows, first, source = grids.table(n) if kind == "table" else grids.sheet(n)
+            fast = grids.fast_sheet(n, name, date1904, mapping) if kind == "sheet" else None
+            header, rows, first, source = fast or (grids.table(n) if kind == "table" else grids.sheet(n))
         except T.InputError:
             raise
         except Exception as e:
