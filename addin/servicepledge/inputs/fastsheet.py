@@ -153,13 +153,20 @@ def _column(col, kind, date1904: bool, pa):
     """One Arrow column -> what tables.load gets from python-calamine for it; None when it cannot be exact."""
     t = col.type
     if pa.types.is_timestamp(t):
-        if kind not in _DATED or t.tz is not None:
-            return None                 # python-calamine gives date/datetime/time objects: cell by cell
+        if t.tz is not None:
+            return None
         ms = col.cast(pa.timestamp("ms")).to_numpy(zero_copy_only=False)
         ok = ~np.isnat(ms)
         if ok.any() and (ms[ok].min() < _LOW[date1904] or ms[ok].max() > _HIGH):
             return None                 # Excel's 1900 leap day, times of day, years past 9999: cell by cell
-        return ms.astype(coerce.DT)
+        if kind in _DATED:
+            return ms.astype(coerce.DT)
+        # elsewhere python-calamine's objects: a date at midnight, else a datetime (to the millisecond)
+        a = ms.astype(object)
+        day = ok & (ms.astype("int64") % 86_400_000 == 0)
+        a[day] = ms[day].astype("datetime64[D]").astype(object)
+        a[~ok] = ""
+        return a
     if pa.types.is_floating(t):
         v = col.to_numpy(zero_copy_only=False).astype("float64")
         if kind == "number":
