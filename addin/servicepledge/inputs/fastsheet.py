@@ -129,11 +129,12 @@ def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, ma
             log.removeFilter(quiet)
     from .tables import match_headers
     found = match_headers(TABLES[table], [n.strip() for n in names])
-    kind_at = {i: TABLES[table].column(c).kind for c, i in found.items()}
+    col_at = {i: TABLES[table].column(c) for c, i in found.items()}
     n = batch.num_rows
     out = {}
     for i in range(batch.num_columns):
-        col = out[i] = _column(batch.column(i), kind_at.get(i), date1904, pa)
+        c = col_at.get(i)
+        col = out[i] = _column(batch.column(i), c and c.kind, date1904, pa, bool(c and not c.unique))
         if col is None:
             return None
     for i in range(batch.num_columns, width):      # columns with formatting but no value: blank
@@ -149,8 +150,12 @@ def _blank_cells(n: int) -> np.ndarray:
     return a
 
 
-def _column(col, kind, date1904: bool, pa):
-    """One Arrow column -> what tables.load gets from python-calamine for it; None when it cannot be exact."""
+def _column(col, kind, date1904: bool, pa, repeats: bool = False):
+    """One Arrow column -> what tables.load gets from python-calamine for it; None when it cannot be exact.
+
+    `repeats`: a known column whose values may repeat (not an id): text comes as a pandas Categorical when
+    its distinct values are few, and tables.load converts each distinct value once (every conversion works
+    cell by cell, so the result is the same as converting every cell)."""
     t = col.type
     if pa.types.is_timestamp(t):
         if t.tz is not None:
@@ -175,6 +180,12 @@ def _column(col, kind, date1904: bool, pa):
         a = v.astype(object)
         a[miss] = ""
         return a
+    if repeats and (pa.types.is_string(t) or pa.types.is_large_string(t)) and len(col):
+        d = col.dictionary_encode()
+        if len(d.dictionary) <= len(col) // 2:
+            cats = d.dictionary.to_numpy(zero_copy_only=False).astype(object)
+            codes = d.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=object))
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t) or pa.types.is_boolean(t):
         a = col.to_numpy(zero_copy_only=False)
         if a.dtype != object:
