@@ -106,6 +106,15 @@ def test_plain_sheet_is_read_fast_with_the_values_written(tmp_path, monkeypatch)
     assert df["complex"].tolist() == [True, False, pd.NA]          # 是 / 否 / blank
 
 
+def test_without_python_calamine_openpyxl_reads_as_before(tmp_path, monkeypatch):
+    """The fast read reproduces python-calamine's; where openpyxl reads (no extra `fast`), it stays out."""
+    import sys
+    p = _one_column(tmp_path, "o.xlsx", [dt.datetime(2026, 10, 5, 12)])
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    assert not fastsheet.available()
+    assert same(p, monkeypatch) == []
+
+
 def test_fastexcel_says_nothing_on_the_console(tmp_path, capfd):
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -4,7 +4,8 @@ Used only for a sheet with its header in row 1 whose box the safety scan (scan.p
 only when every column holds one kind of cell (fastexcel's strict typing: all dates, all numbers, all text,
 all yes/no; empty and error cells count as blank, as python-calamine reports them). Anything else — a mixed
 column, a header that is not plain text, a date outside 1900-03-01 … 9999-12-31, a mapping for the table —
-returns None and the sheet is read cell by cell exactly as before (python-calamine, else openpyxl).
+returns None and the sheet is read cell by cell exactly as before by python-calamine. Without python-calamine
+(or when it cannot open the file) openpyxl reads as before and fastexcel is not used.
 
 What comes out is what `tables.load` would have been given by python-calamine, column by column: date
 columns as datetime64 (the same values python-calamine's date cells give, to the millisecond), number
@@ -35,9 +36,12 @@ _LOGGERS = ("fastexcel", "fastexcel.types.dtype", "fastexcel.types")
 
 
 def available() -> bool:
+    """fastexcel, pyarrow and python-calamine are all installed (extra `fast`): the fast read reproduces
+    python-calamine's, so without python-calamine (openpyxl reads, as in Pyodide) it is not used either."""
     try:
         import fastexcel  # noqa: F401
         import pyarrow  # noqa: F401
+        import python_calamine  # noqa: F401
     except ImportError:        # Pyodide / minimal installs
         return False
     return True

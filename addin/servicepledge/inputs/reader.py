@@ -172,7 +172,7 @@ class _Grids:
         """Like `sheet`, through fastexcel (fastsheet.py) when it is installed and the sheet is plain enough
         to type column by column from Arrow; None otherwise. The safety scan runs first all the same."""
         ext = self._extent(name)
-        if ext.n == 0 or not ext.sane() or not self.layout.shared_strings_ok:
+        if ext.n == 0 or not ext.sane() or self._pc is None:   # python-calamine did not open it: openpyxl reads
             return None
         from . import fastsheet
         got = fastsheet.read(self.path, self.layout.sheets[name], name, table, ext.right, date1904,
