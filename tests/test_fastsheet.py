@@ -273,7 +273,42 @@ def test_random_workbooks_read_the_same_both_ways(tmp_path, monkeypatch):
 
 
 def test_sample_reads_the_same_both_ways(monkeypatch):
-    same(SAMPLE, monkeypatch)
+    taken = same(SAMPLE, monkeypatch)
+    # its Excel Tables sit at A1 and hold all of their sheets: read fast, except Terms (numbers and text mixed)
+    assert "服务工单" in taken and "承诺参数" not in taken and len(taken) >= 6
+
+
+def test_table_with_a_value_below_it_goes_cell_by_cell(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "服务工单"
+    ws.append(["工单编号", "受理时间"])
+    ws.append(["T1", dt.datetime(2026, 10, 5, 9)])
+    ws.append(["T2", dt.datetime(2026, 10, 5, 10)])
+    ws["A5"] = "T9"                                                # below the Table: reported, not read
+    ws.add_table(Table(displayName="Tickets", ref="A1:B3"))
+    p = tmp_path / "below.xlsx"
+    wb.save(p)
+    assert same(p, monkeypatch) == []
+    w = reader.read_workbook(p)
+    assert list(w["Tickets"].df["ticket_id"]) == ["T1", "T2"]
+    assert w.issues.warnings                                      # the row below is named in a warning
+
+
+def test_table_at_a1_is_read_fast_with_its_own_column_names(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "服务工单"
+    ws.append(["工单编号", "受理时间", "服务费用"])
+    ws.append(["T1", dt.datetime(2026, 10, 5, 9), 100])
+    ws.append(["T2", dt.datetime(2026, 10, 5, 10), 250.5])
+    ws.add_table(Table(displayName="Tickets", ref="A1:C3"))
+    p = tmp_path / "table.xlsx"
+    wb.save(p)
+    assert same(p, monkeypatch) == ["服务工单"]
+    w = reader.read_workbook(p)
+    assert w.found["Tickets"] == "Table Tickets (sheet 服务工单)"
+    assert w["Tickets"].df["service_fee"].sum() == 350.5             # 100 + 250.5
 
 
 def test_sample_sheets_rewritten_as_plain_sheets_read_fast_and_the_same(tmp_path, monkeypatch):

@@ -102,10 +102,13 @@ def _names(cols) -> list | None:
     return names
 
 
-def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, mapped: bool):
+def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, mapped: bool,
+         header: list | None = None, cache: dict | None = None):
     """(header, raw DataFrame of the data rows) for `tables.load`, or None to read the sheet as before.
 
-    `width`: the sheet's last column with a value (the scan's); `mapped`: a mapping applies to the table."""
+    `width`: the sheet's last column with a value (the scan's); `mapped`: a mapping applies to the table;
+    `header`: the header to use instead of row 1's cells (an Excel Table's own column names); `cache`: a
+    dict kept by the caller for the file's fastexcel reader (opened once for all its sheets)."""
     if mapped or not available() or not header_is_text(path, part):
         return None
     import fastexcel
@@ -115,7 +118,8 @@ def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, ma
     for log in logs:
         log.addFilter(quiet)
     try:
-        reader = fastexcel.read_excel(str(path))
+        cache = {} if cache is None else cache
+        reader = cache.get("reader") or cache.setdefault("reader", fastexcel.read_excel(str(path)))
         sh = reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict")
         cols = sh.available_columns()
         if not cols or cols[0].absolute_index != 0 or len(cols) > width:
@@ -132,6 +136,8 @@ def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, ma
         for log in logs:
             log.removeFilter(quiet)
     from .tables import match_headers
+    if header is not None:
+        names = [str(h) for h in header]
     found = match_headers(TABLES[table], [n.strip() for n in names])
     col_at = {i: TABLES[table].column(c) for c, i in found.items()}
     n = batch.num_rows
