@@ -108,7 +108,18 @@ def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, ma
 
     `width`: the sheet's last column with a value (the scan's); `mapped`: a mapping applies to the table;
     `header`: the header to use instead of row 1's cells (an Excel Table's own column names); `cache`: a
-    dict kept by the caller for the file's fastexcel reader (opened once for all its sheets)."""
+    dict kept by the caller for the file's fastexcel reader (opened once for all its sheets). Whatever goes
+    wrong here only means the sheet is read cell by cell, as before."""
+    try:
+        return _read(path, part, sheet, table, width, date1904, mapped, header, cache)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:      # a pyo3 panic is a BaseException
+        return None
+
+
+def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, mapped: bool,
+         header: list | None, cache: dict | None):
     if mapped or not available() or not header_is_text(path, part):
         return None
     import fastexcel
