@@ -7,9 +7,10 @@ Builds the workbook once (cached in /tmp), then reads it in a fresh process per 
 with the readers interleaved, and reports the medians of wall time and of CPU time (user + system of the
 child: what the reader itself costs when other work shares the cores) and the peak resident memory
 (ru_maxrss), side by side with the ratios to the raw calamine read:
-the full servicepledge reader (python-calamine + typing + checks), `servicepledge report --json` end to end
-(read, compute, JSON to /dev/null), the raw calamine cell dump into
-Python lists, and (with --openpyxl, slow: minutes at 400k) openpyxl's read_only dump.
+the full servicepledge reader (fastexcel when installed, else python-calamine; + typing + checks),
+`servicepledge report --json` end to end (read, compute, JSON to /dev/null), the raw calamine cell dump into
+Python lists (the reference the goals name), fastexcel's own raw read of the sheet to Arrow (a second
+reference), and (with --openpyxl, slow: minutes at 400k) openpyxl's read_only dump.
 """
 import datetime as dt
 import os
@@ -50,6 +51,10 @@ CHILD = {
                                   "main(['report', P, '--json', '--as-of', '2026-10-31 18:00']); "
                                   "sys.stdout = sys.__stdout__; n = -1",
     "calamine raw": "import python_calamine as pc; n = len(pc.CalamineWorkbook.from_path(P).get_sheet_by_name('服务工单').to_python())",
+    # the second reference: fastexcel's own read of the sheet to Arrow (types inferred from all rows), what
+    # the servicepledge reader builds on when fastexcel is installed (extra `fast`)
+    "fastexcel raw (Arrow)": "import fastexcel; n = fastexcel.read_excel(P).load_sheet('服务工单', "
+                             "schema_sample_rows=None).to_arrow().num_rows",
     "openpyxl read_only raw": "import openpyxl; wb = openpyxl.load_workbook(P, read_only=True); "
                               "n = sum(1 for _ in wb['服务工单'].iter_rows(values_only=True))",
 }
@@ -73,7 +78,9 @@ if __name__ == "__main__":
         print(f"built {PATH} ({PATH.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.0f} s")
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
     load = os.getloadavg()[0]
-    names = [name for name in CHILD if "openpyxl" not in name or "--openpyxl" in sys.argv]
+    import importlib.util
+    names = [name for name in CHILD if ("openpyxl" not in name or "--openpyxl" in sys.argv)
+             and ("fastexcel" not in name or importlib.util.find_spec("fastexcel"))]
     runs = {name: [] for name in names}
     for _ in range(repeat):                      # interleaved: a burst of load falls on every reader alike
         for name in names:
@@ -81,8 +88,10 @@ if __name__ == "__main__":
     res = {name: tuple(sorted(r[i] for r in rs)[len(rs) // 2] for i in range(4)) for name, rs in runs.items()}
     print(f"{os.cpu_count()} cores, load average {load:.1f} (start), {os.getloadavg()[0]:.1f} (end); "
           f"medians of {repeat} runs")
-    print(f"{'reader':26} {'rows':>9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}   ratios to the raw calamine read")
+    print(f"{'reader':26} {'rows':>9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}   ratios to the raw calamine read"
+          f"   | to fastexcel's raw read")
     base_w, base_c = res["calamine raw"][1], res["calamine raw"][2]
+    fx_w, fx_c = res.get("fastexcel raw (Arrow)", (0, float("nan"), float("nan"), 0))[1:3]
     for name, (n, w, c, mb) in res.items():
         print(f"{name:26} {n if n >= 0 else ROWS:9d} {w:7.1f} {c:7.1f} {mb:8.0f}   "
-              f"wall {w / base_w:.2f}x, CPU {c / base_c:.2f}x")
+              f"wall {w / base_w:.2f}x, CPU {c / base_c:.2f}x   | wall {w / fx_w:.2f}x, CPU {c / fx_c:.2f}x")

@@ -68,7 +68,7 @@ class _Grids:
             import python_calamine as pc
         except ImportError:  # Pyodide / minimal installs
             pc = None
-        self._pc, self.wb, self._op = None, None, None
+        self._pc, self.wb, self._op, self._fx = None, None, None, {}
         if pc and self.layout.shared_strings_ok:
             try:
                 self.wb = pc.CalamineWorkbook.from_path(str(path))
@@ -168,6 +168,38 @@ class _Grids:
         header = names if len(names) == width and all(names) else cells[0]
         return list(header), cells[1:], box.top + 1, source
 
+    def fast_sheet(self, name: str, table: str, date1904: bool, mapping):
+        """Like `sheet`, through fastexcel (fastsheet.py) when it is installed and the sheet is plain enough
+        to type column by column from Arrow; None otherwise. The safety scan runs first all the same."""
+        ext = self._extent(name)
+        if ext.n == 0 or not ext.sane() or self._pc is None:   # python-calamine did not open it: openpyxl reads
+            return None
+        from . import fastsheet
+        got = fastsheet.read(self.path, self.layout.sheets[name], name, table, ext.right, date1904,
+                             bool(mapping and table in mapping.tables), cache=self._fx)
+        return None if got is None else (got[0], got[1], 2, f"sheet {name}")
+
+    def fast_table(self, name: str, table: str, date1904: bool, mapping):
+        """Like `table` through fastexcel, for an Excel Table at A1 that holds every value of its sheet
+        (nothing beside or below it to report); None otherwise."""
+        tp = self.layout.tables[name]
+        b = tp.box
+        if b is None or b.top != 1 or b.left != 1:
+            return None
+        ext = self._extent(tp.sheet)
+        if ext.n == 0 or not ext.sane() or self._pc is None or ext.bottom > b.bottom or ext.right > b.right:
+            return None
+        from . import fastsheet
+        names = tp.columns[:ext.right]
+        got = fastsheet.read(self.path, self.layout.sheets[tp.sheet], tp.sheet, table, ext.right, date1904,
+                             bool(mapping and table in mapping.tables),
+                             header=names if len(names) == ext.right and all(names) else None, cache=self._fx)
+        if got is None:
+            return None
+        self.first_col[name] = 1
+        self.outside[name] = Outside(b)
+        return got[0], got[1], 2, f"Table {name} (sheet {tp.sheet})"
+
     def sheet(self, name: str):
         """(header, rows, first Excel row of data, source) of a sheet with its header in row 1."""
         ext = self._extent(name)
@@ -249,7 +281,8 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> 
             continue
         kind, n = by_table[name]
         try:
-            header, rows, first, source = grids.table(n) if kind == "table" else grids.sheet(n)
+            fast = (grids.fast_sheet if kind == "sheet" else grids.fast_table)(n, name, date1904, mapping)
+            header, rows, first, source = fast or (grids.table(n) if kind == "table" else grids.sheet(n))
         except T.InputError:
             raise
         except Exception as e:
