@@ -116,6 +116,8 @@ def assign(tables: dict, terms, period, issues: Issues) -> dict:
         if t is None or "contract" not in t.df:
             continue
         df = t.df
+        if not ids and not by_customer and not df["contract"].notna().any():
+            continue     # no contract anywhere: every row is measured by the Terms sheet, nothing to warn about
         typed = df["contract"].astype(object).where(df["contract"].notna(), None)
         known = typed.isin(ids)
         unknown = typed.notna() & ~known

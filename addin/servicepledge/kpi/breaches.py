@@ -111,9 +111,10 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]
     extra = extra.drop_duplicates("ref_id")
     if len(extra):
-        t_ids = tickets.df.drop_duplicates("ticket_id").set_index("ticket_id")
-        c_ids = complaints.df.drop_duplicates("complaint_id").set_index("complaint_id")
         ref = extra["ref_id"]
+        # the first row of each id the notices name (only those rows: not a copy of the whole table)
+        t_ids = _first_rows(tickets.df, "ticket_id", ref)
+        c_ids = _first_rows(complaints.df, "complaint_id", ref)
 
         def look(col: pd.Series) -> pd.Series:   # (Series.map on an empty datetime column fails: reindex)
             return pd.Series(col.reindex(ref.to_numpy()).to_numpy(), index=ref.index)
@@ -157,6 +158,11 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
     return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
         COLUMNS + ["ticket_link"]]
+
+
+def _first_rows(df: pd.DataFrame, id_col: str, ids: pd.Series) -> pd.DataFrame:
+    """The first row of each of `ids` in `df`, indexed by the id (ids not in `df` are left out)."""
+    return df.loc[df[id_col].isin(ids.to_numpy()).to_numpy(dtype=bool)].drop_duplicates(id_col).set_index(id_col)
 
 
 REASON_ORDER = ("response", "initial_solution", "quality", "accept", "progress", "final")
@@ -267,7 +273,11 @@ def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
     """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
     ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
     df = tickets.df
-    ok = tickets.usable("ticket_id", "service_fee").to_numpy()
+    want = ticket.to_numpy(dtype=object)
+    want = want[~pd.isna(want)]
+    # only the tickets some item names: a membership test against the few item ids is cheaper than hashing
+    # every ticket id (a million at 1,000,000 tickets); the other rows could never be looked up anyway
+    ok = tickets.usable("ticket_id", "service_fee").to_numpy() & df["ticket_id"].isin(want).to_numpy(dtype=bool)
     ids = df["ticket_id"].to_numpy(dtype=object)[ok]
     fee = df["service_fee"].to_numpy(dtype="float64", na_value=np.nan)[ok]
     # one hash pass over the tickets' ids and the items' together: the same code = the same ticket id

@@ -91,7 +91,11 @@ class MetricRows:
         if DUE[metric] in df:   # a due cell that could not be read (or lies before the start): the target applies
             due = df[DUE[metric]].where(usable & ~t.bad[DUE[metric]])
         self.rows = _statuses(t, metric, start_vals, stop_vals, as_of, terms, pauses, due)
-        self.rows.loc[~(usable & population).to_numpy(), "status"] = None
+        # rows left out (unusable, or outside the population) have no status; most already have none (no
+        # start, no status), so only the others are written (writing a text column costs a copy of it)
+        out = ~(usable & population).to_numpy() & self.rows["status"].notna().to_numpy(dtype=bool)
+        if out.any():
+            self.rows.loc[out, "status"] = None
         # a column the table lacks: no status at all (never "breached" for want of a column)
         self.loaded = t
         self.missing = availability.missing(t, metric)
