@@ -155,7 +155,8 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     loss_ratio = contracts.per_row(items["contract"], terms, "major_compensation_ratio")
     items["fee_reduction"] = (fee_ratio * items["service_fee"]).where(minor, 0.0)
     items["compensation"] = (loss_ratio * items["direct_loss"].fillna(0.0)).where(~minor, 0.0)
-    order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
+    src = items["source"].to_numpy(dtype=object)      # (np.select over the three sources: no per-row mapping)
+    order = pd.Series(np.select([src == "ticket", src == "complaint", src == "notice"], [0, 1, 2], 3), index=items.index)
     return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
         COLUMNS + ["ticket_link"]]
 
