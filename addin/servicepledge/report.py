@@ -108,7 +108,8 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
     warn_period_open(period, as_of, issues)
     warn_missing(tables, issues)
     S.warn_unknown_priority(t, period, terms, issues)
-    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
+    entries = F.usable_entries(tables["FundLedger"])     # once, for the fund, the disclosure and the to-do list
+    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang, entries)
     F.warn_unreadable_approval(fund, period, issues)
     F.warn_no_budget(fund, tables["FundBudget"], period, issues)
     fund["reconciliation"] = F.reconcile(raw_ledger, period, as_of, fund["spent_period_total"], fund["spent_ytd_total"])
@@ -144,9 +145,9 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
     months = chart_months(period)
     history = {m: rows[m].history(period, months) for m in S.METRICS}
     base = terms.contracts[0][1] if contracts.several(terms) else terms
-    return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
+    return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period, entries),
                   ST.history(tables["Staff"], period, terms, months), history, dict(source or {}),
-                  unapproved=F.unapproved_entries(tables["FundLedger"], period), table_names=names)
+                  unapproved=F.unapproved_entries(tables["FundLedger"], period, entries), table_names=names)
 
 
 def chart_months(period: Period) -> int:
