@@ -214,8 +214,16 @@ def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
     }
     if with_contract:                                   # only with a Contracts table
         cols["contract"] = [v or None for v in reg["contract"].tolist()]
-    keys = list(cols)
-    return [dict(zip(keys, row)) for row in zip(*cols.values())]
+    # one dict display per item (twice as fast as dict(zip(keys, row)) over hundreds of thousands of items);
+    # the keys in the order of `cols`
+    rows = zip(*cols.values())
+    if with_contract:
+        return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
+                 "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k, "contract": m}
+                for a, b, c, d, e, f, g, h, i, j, k, m in rows]
+    return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
+             "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k}
+            for a, b, c, d, e, f, g, h, i, j, k in rows]
 
 
 def round2(x: np.ndarray) -> np.ndarray:
