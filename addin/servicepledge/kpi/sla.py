@@ -76,7 +76,7 @@ def summarize(st: pd.DataFrame, rows: pd.Series, excluded: int = 0, code: np.nda
     (statuses_and_codes), when the caller has them: counted directly, without selecting the frame's rows."""
     if code is not None:
         m = rows.to_numpy(dtype=bool)
-        _, met, br, pe = np.bincount(code[m].astype(np.int64) + 1, minlength=4).tolist()
+        _, met, br, pe = np.bincount(code[m].astype(np.intp) + 1, minlength=4).tolist()   # (intp: wasm32)
         el = st["elapsed"].to_numpy(dtype="float64")[m]
         at_risk = st["at_risk"].to_numpy(dtype=bool)[m]
     else:
@@ -113,7 +113,7 @@ def by_month(st: pd.DataFrame, when: pd.Series, months, code: np.ndarray | None 
             status = st["status"]             # compared as stored (Arrow text: no conversion to objects)
             code = np.select([(status == k).to_numpy(dtype=bool, na_value=False) for k in (MET, BREACHED, PENDING)],
                              [0, 1, 2], -1)
-        code = np.asarray(code, dtype=np.int64)
+        code = np.asarray(code, dtype=np.intp)   # (np.intp: bincount takes it on 32-bit Pyodide too)
         ok = ~np.isnat(w) & (code >= 0) & (w >= edges[0]) & (w < edges[-1])
         month = np.searchsorted(edges, w[ok], side="right") - 1
         counts = np.bincount(month * 3 + code[ok], minlength=n * 3).reshape(n, 3)
