@@ -161,3 +161,13 @@ def test_clip_copies_only_what_it_blanks_and_leaves_the_input_as_it_was():
     assert out["quality_ok"].isna().tolist() == [True, True]              # T2's was blank already
     assert out["satisfaction"].isna().tolist() == [True, True]
     assert out["ticket_id"].tolist() == ["T1", "T2"]
+
+
+@pytest.mark.parametrize("codes", [[0, 1, 2, -1, 1], [-1, -1], [], [2, 2, 2], list(np.random.default_rng(3).integers(-1, 3, 5000))])
+def test_status_column_is_the_column_pandas_makes_from_the_texts(codes):
+    code = np.array(codes, dtype=np.int8)
+    texts = np.array([LABEL[c] for c in codes], dtype=object)
+    plain = pd.DataFrame({"status": texts})["status"]                  # pandas' own conversion of the texts
+    built = pd.DataFrame({"status": sla._status_column(code)})["status"]
+    assert built.dtype == plain.dtype
+    pd.testing.assert_series_equal(built, plain)

@@ -61,8 +61,30 @@ def statuses_and_codes(start: pd.Series, stop: pd.Series, target, as_of: pd.Time
             done = np.where(used, raw_done, done)
             now = np.where(used, raw_now, now)
             at_risk = np.where(used, (st == 2) & (raw_now >= AT_RISK_SHARE * window), at_risk)
-    return pd.DataFrame({"elapsed": done, "so_far": now, "target": target, "status": _LABELS[code],
+    return pd.DataFrame({"elapsed": done, "so_far": now, "target": target, "status": _status_column(code),
                          "at_risk": at_risk, "due_used": used}, index=start.index), code
+
+
+_TEXT: list = []     # the dtype pandas gives a column of status texts (found once)
+
+
+def _status_column(code: np.ndarray):
+    """_LABELS[code] as pandas stores it in a frame's column. Where pandas keeps text in Arrow (pandas 3 with
+    pyarrow), built from the codes through an Arrow dictionary: the same column, without converting a
+    million Python strings one by one. Elsewhere (pandas 2, Pyodide), no statuses at all (pandas keeps those
+    as objects) or no pyarrow: the object array itself, as before."""
+    if not _TEXT:
+        _TEXT.append(pd.DataFrame({"s": _LABELS[:1].copy()})["s"].dtype)
+    text = _TEXT[0]
+    if not len(code) or getattr(text, "storage", None) != "pyarrow" or not (code >= 0).any():
+        return _LABELS[code]
+    try:
+        import pyarrow as pa
+    except ImportError:                                  # pragma: no cover (storage "pyarrow" implies it)
+        return _LABELS[code]
+    words = pa.array([MET, BREACHED, PENDING], type=pa.large_string())
+    ind = pa.array(code.astype(np.int8, copy=False), mask=code < 0)
+    return pd.array(pa.DictionaryArray.from_arrays(ind, words).cast(pa.large_string()), dtype=text)
 
 
 def compliance(met: int, breached: int):
