@@ -171,3 +171,16 @@ def test_status_column_is_the_column_pandas_makes_from_the_texts(codes):
     built = pd.DataFrame({"status": sla._status_column(code)})["status"]
     assert built.dtype == plain.dtype
     pd.testing.assert_series_equal(built, plain)
+
+
+# ------------------------------------------------------------------ contract codes: fast paths == the text pass
+@pytest.mark.parametrize("values", [[None, None], [], ["K1", None, "K2", float("nan")], ["K1", "K2"],
+                                    [101, None, "K1", 2.5], [np.str_("K1"), None]])
+def test_contract_codes_equal_the_plain_text_conversion(values):
+    from servicepledge.core import contracts
+    for col in (pd.Series(values, dtype=object), pd.Series(values)):     # as objects, and as pandas infers
+        df = pd.DataFrame({"contract": col})
+        plain = df["contract"].where(df["contract"].notna(), contracts.DEFAULT).astype(str).to_numpy(dtype=object)
+        got = contracts.codes(df)
+        assert got.dtype == object and got.tolist() == plain.tolist()
+        assert all(type(x) is str for x in got)
