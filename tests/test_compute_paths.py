@@ -184,3 +184,18 @@ def test_contract_codes_equal_the_plain_text_conversion(values):
         got = contracts.codes(df)
         assert got.dtype == object and got.tolist() == plain.tolist()
         assert all(type(x) is str for x in got)
+
+
+# ------------------------------------------------------------------ Period.contains: numpy path == pandas' comparisons
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_period_contains_in_numpy_equals_pandas_comparisons(unit):
+    from servicepledge.core.period import Period
+    when = pd.Series(pd.to_datetime(["2026-09-30 23:59:59", "2026-10-01 00:00:00", "2026-10-31 23:59:59",
+                                     "2026-11-01 00:00:00", None, "2026-10-15 12:00:00"]).as_unit(unit),
+                     index=[5, 3, 9, 0, 1, 2], name="opened_at")
+    for p in (Period.of_month(2026, 10), Period.of_quarter(2026, 4), Period.of_year(2025)):
+        got = p.contains(when)
+        plain = (when >= p.start) & (when < p.end)
+        pd.testing.assert_series_equal(got, plain)
+    # by hand: October holds 10-01 00:00 … 10-31 23:59:59 and 10-15; not 09-30, 11-01 or the blank
+    assert Period.of_month(2026, 10).contains(when).tolist() == [False, True, True, False, False, True]
