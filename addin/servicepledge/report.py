@@ -115,7 +115,8 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
     warn_period_open(period, as_of, issues)
     warn_missing(tables, issues)
     S.warn_unknown_priority(t, period, terms, issues)
-    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang)
+    entries = F.usable_entries(tables["FundLedger"])     # once, for the fund, the disclosure and the to-do list
+    fund = F.fund(tables["FundLedger"], tables["FundBudget"], period, lang, entries)
     F.warn_unreadable_approval(fund, period, issues)
     F.warn_no_budget(fund, tables["FundBudget"], period, issues)
     fund["reconciliation"] = F.reconcile(raw_ledger, period, as_of, fund["spent_period_total"], fund["spent_ytd_total"])
@@ -151,9 +152,9 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
     months = chart_months(period)
     history = {m: rows[m].history(period, months) for m in S.METRICS}
     base = terms.contracts[0][1] if contracts.several(terms) else terms
-    return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period),
+    return Report(doc, period, as_of, base, lang, reg, F.disclosure(tables["FundLedger"], period, entries),
                   ST.history(tables["Staff"], period, terms, months), history, dict(source or {}),
-                  unapproved=F.unapproved_entries(tables["FundLedger"], period), table_names=names)
+                  unapproved=F.unapproved_entries(tables["FundLedger"], period, entries), table_names=names)
 
 
 def chart_months(period: Period) -> int:
@@ -202,17 +203,15 @@ def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
         return v.tolist()
 
     def money(col: str) -> list:
-        # round(x, 2) once per distinct amount (most are 0.0 or repeat), then taken per item
-        uniq, inv = np.unique(reg[col].to_numpy(dtype="float64"), return_inverse=True)
-        return np.array([round(float(v), 2) for v in uniq.tolist()], dtype="float64")[inv.ravel()].tolist()
+        return round2(reg[col].to_numpy(dtype="float64")).tolist()
     dl = reg["deadline"]
     deadline = pd.Series(pd.to_datetime(dl).dt.strftime("%Y-%m-%d"), index=reg.index).where(dl.notna(), None)
     cols = {
         "ref_id": reg["ref_id"].tolist(),
         "source": reg["source"].tolist(),
-        "reasons": [list(x) for x in reg["reasons"].tolist()],
-        "due_from_source": [list(x) for x in reg["due_from_source"].tolist()],
-        "related_ids": [list(x) for x in reg["related_ids"].tolist()],
+        "reasons": list(map(list, reg["reasons"].tolist())),
+        "due_from_source": list(map(list, reg["due_from_source"].tolist())),
+        "related_ids": list(map(list, reg["related_ids"].tolist())),
         "severity": reg["severity"].tolist(),
         "notice_id": opt("notice_id"),
         "deadline": opt(deadline),
@@ -222,8 +221,32 @@ def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
     }
     if with_contract:                                   # only with a Contracts table
         cols["contract"] = [v or None for v in reg["contract"].tolist()]
-    keys = list(cols)
-    return [dict(zip(keys, row)) for row in zip(*cols.values())]
+    # one dict display per item (twice as fast as dict(zip(keys, row)) over hundreds of thousands of items);
+    # the keys in the order of `cols`
+    rows = zip(*cols.values())
+    if with_contract:
+        return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
+                 "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k, "contract": m}
+                for a, b, c, d, e, f, g, h, i, j, k, m in rows]
+    return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
+             "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k}
+            for a, b, c, d, e, f, g, h, i, j, k in rows]
+
+
+def round2(x: np.ndarray) -> np.ndarray:
+    """Python's round(v, 2) of every amount, vectorized: the same doubles, bit for bit.
+
+    rint(v * 100) / 100 is Python's result wherever v * 100 lies clearly away from a half-cent (the product's
+    rounding error, under 1e-7 for amounts below about 10 million, cannot move it across one); amounts near a
+    half-cent, larger ones and non-numbers are rounded by Python's round itself."""
+    y = x * 100.0
+    out = np.rint(y) / 100.0
+    with np.errstate(invalid="ignore"):
+        near = ~((np.abs(np.abs(y - np.floor(y)) - 0.5) > 1e-6) & (np.abs(y) < 2.0 ** 30))
+    if near.any():
+        idx = np.flatnonzero(near)
+        out[idx] = [round(v, 2) for v in x[idx].tolist()]
+    return out
 
 
 def generated_at() -> str:

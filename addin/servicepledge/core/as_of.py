@@ -108,12 +108,17 @@ def clip(tables: dict, as_of: pd.Timestamp) -> Clipped:
         if future.any():
             c["rows"] = int(future.sum())
             df, bad = df.loc[~future].reset_index(drop=True), bad.loc[~future].reset_index(drop=True)
+        shallow = False
         for col in EVENTS[name]:
             after = later(df[col], as_of, _date_only(t, col))
             if not after.any():
                 continue
-            if not c:                # the first change to the caller's frame: work on a copy of it
-                df = df.copy()
+            if not c:                # the first change to the caller's frame: work on a copy of it, a shallow
+                df, shallow = df.copy(deep=False), True   # one: only the columns written are copied (below)
+            if shallow:
+                for w in (col, *(dep for dep, event in WITH_EVENT.get(name, ()) if event == col),
+                          *(("approved",) if name == "FundLedger" and col == "approved_on" else ())):
+                    df[w] = df[w].copy()
             c[col] = int(after.sum())
             if name == "FundLedger" and col == "approved_on":
                 was = (df["approved"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable)

@@ -116,6 +116,8 @@ def assign(tables: dict, terms, period, issues: Issues) -> dict:
         if t is None or "contract" not in t.df:
             continue
         df = t.df
+        if not ids and not by_customer and not df["contract"].notna().any():
+            continue     # no contract anywhere: every row is measured by the Terms sheet, nothing to warn about
         typed = df["contract"].astype(object).where(df["contract"].notna(), None)
         known = typed.isin(ids)
         unknown = typed.notna() & ~known
@@ -178,7 +180,12 @@ def codes(df: pd.DataFrame) -> np.ndarray:
     """Each row's contract id (DEFAULT when the table has no resolved contract)."""
     if "contract" not in df:
         return np.full(len(df), DEFAULT, dtype=object)
-    return df["contract"].where(df["contract"].notna(), DEFAULT).astype(str).to_numpy(dtype=object)
+    col = df["contract"]
+    vals = col.to_numpy(dtype=object)
+    na = pd.isna(vals)
+    if na.all():                  # no contract named (no Contracts table): every row the default, no text pass
+        return np.full(len(df), DEFAULT, dtype=object)
+    return col.where(col.notna(), DEFAULT).astype(str).to_numpy(dtype=object)
 
 
 def groups(df: pd.DataFrame, terms) -> list[tuple[Terms, np.ndarray]] | None:

@@ -108,12 +108,15 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     items = pd.concat([_ticket_items(tickets, rows, period, lean), _complaint_items(complaints, rows, period, lean)],
                       ignore_index=True)
     nd = notices.df.loc[notices.usable("notice_id", "notice_date") & notices.df["notice_date"].notna()]
-    extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(items["ref_id"])]
+    # (the items' ids tested against the few notices' ids, not the other way round: no hash of every item id)
+    named = items["ref_id"].to_numpy(dtype=object)[items["ref_id"].isin(nd["ref_id"].to_numpy()).to_numpy(dtype=bool)]
+    extra = nd[period.contains(nd["notice_date"]) & nd["ref_id"].notna() & ~nd["ref_id"].isin(named)]
     extra = extra.drop_duplicates("ref_id")
     if len(extra):
-        t_ids = tickets.df.drop_duplicates("ticket_id").set_index("ticket_id")
-        c_ids = complaints.df.drop_duplicates("complaint_id").set_index("complaint_id")
         ref = extra["ref_id"]
+        # the first row of each id the notices name (only those rows: not a copy of the whole table)
+        t_ids = _first_rows(tickets.df, "ticket_id", ref)
+        c_ids = _first_rows(complaints.df, "complaint_id", ref)
 
         def look(col: pd.Series) -> pd.Series:   # (Series.map on an empty datetime column fails: reindex)
             return pd.Series(col.reindex(ref.to_numpy()).to_numpy(), index=ref.index)
@@ -154,9 +157,29 @@ def register(tickets: Loaded, complaints: Loaded, notices: Loaded, rows: dict, p
     loss_ratio = contracts.per_row(items["contract"], terms, "major_compensation_ratio")
     items["fee_reduction"] = (fee_ratio * items["service_fee"]).where(minor, 0.0)
     items["compensation"] = (loss_ratio * items["direct_loss"].fillna(0.0)).where(~minor, 0.0)
-    order = items["source"].map({"ticket": 0, "complaint": 1, "notice": 2})
-    return items.assign(_o=order).sort_values(["_o", "ref_id"]).drop(columns="_o").reset_index(drop=True)[
-        COLUMNS + ["ticket_link"]]
+    src = items["source"].to_numpy(dtype=object)      # (np.select over the three sources: no per-row mapping)
+    order = np.select([src == "ticket", src == "complaint", src == "notice"], [0, 1, 2], 3)
+    return items.iloc[_by_source_and_id(order, items["ref_id"])].reset_index(drop=True)[COLUMNS + ["ticket_link"]]
+
+
+def _by_source_and_id(order: np.ndarray, ref: pd.Series) -> np.ndarray:
+    """Positions that sort the items by source, then id (a stable sort: equal ids keep their order).
+
+    Ids that are all text (the usual case) are sorted as fixed-width text by numpy, which orders them as
+    Python does (by code point) and is several times faster than sorting Python strings; anything else
+    (numbers, blanks, ids too long for a compact fixed-width copy) is sorted by pandas, as before."""
+    ids = ref.to_numpy(dtype=object)
+    if len(ids) and pd.api.types.infer_dtype(ids, skipna=False) == "string" \
+            and max(map(len, ids)) * len(ids) <= 16_000_000 \
+            and not any(x.endswith("\0") for x in ids):     # (numpy text drops trailing NUL characters)
+        return np.lexsort((ids.astype(str), order))
+    frame = pd.DataFrame({"_o": order, "ref_id": ref.reset_index(drop=True)})
+    return frame.sort_values(["_o", "ref_id"]).index.to_numpy()
+
+
+def _first_rows(df: pd.DataFrame, id_col: str, ids: pd.Series) -> pd.DataFrame:
+    """The first row of each of `ids` in `df`, indexed by the id (ids not in `df` are left out)."""
+    return df.loc[df[id_col].isin(ids.to_numpy()).to_numpy(dtype=bool)].drop_duplicates(id_col).set_index(id_col)
 
 
 REASON_ORDER = ("response", "initial_solution", "quality", "accept", "progress", "final")
@@ -267,7 +290,13 @@ def _fees(items: pd.DataFrame, tickets: Loaded) -> pd.Series:
     """service_fee of the item's ticket (a complaint's linked ticket); none -> 0."""
     ticket = items["ref_id"].where(items["source"] == "ticket", items["ticket_link"])
     df = tickets.df
+    want = ticket.to_numpy(dtype=object)
+    want = want[~pd.isna(want)]
     ok = tickets.usable("ticket_id", "service_fee").to_numpy()
+    if len(want) * 4 < len(df):
+        # few items (a month's): only the tickets some item names; a membership test against the few item
+        # ids is cheaper than hashing every ticket id, and the other rows could never be looked up anyway
+        ok = ok & df["ticket_id"].isin(want).to_numpy(dtype=bool)
     ids = df["ticket_id"].to_numpy(dtype=object)[ok]
     fee = df["service_fee"].to_numpy(dtype="float64", na_value=np.nan)[ok]
     # one hash pass over the tickets' ids and the items' together: the same code = the same ticket id

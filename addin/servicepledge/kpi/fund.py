@@ -56,8 +56,15 @@ def ytd_span(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(period.year, 1, 1), period.end
 
 
-def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en") -> dict:
-    df = _ledger(ledger)
+def usable_entries(ledger: Loaded) -> pd.DataFrame:
+    """The ledger's usable entries (as `fund`, `disclosure` and `unapproved_entries` read them): worked out
+    once by a caller that needs all three and passed to each as `entries`. Read only, never modified."""
+    return _ledger(ledger)
+
+
+def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en",
+         entries: pd.DataFrame | None = None) -> dict:
+    df = _ledger(ledger) if entries is None else entries
     year_start, _ = ytd_span(period)
     in_p = period.contains(df["date"])
     ytd = (df["date"] >= year_start) & (df["date"] < period.end)
@@ -210,7 +217,7 @@ def reconcile(raw: Loaded, period: Period, as_of: pd.Timestamp, category_total: 
     return out
 
 
-def unapproved_entries(ledger: Loaded, period: Period) -> pd.DataFrame:
+def unapproved_entries(ledger: Loaded, period: Period, entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every entry of the period or of the year to date that finance has not approved (and every entry whose
     approval word could not be read), oldest first: the list finance works through.
 
@@ -218,7 +225,7 @@ def unapproved_entries(ledger: Loaded, period: Period) -> pd.DataFrame:
     in_period. Empty when the ledger has no approval column (the figures then say 'unavailable').
     """
     cols = ["entry_id", "date", "category", "description", "amount", "payee", "approved", "in_period"]
-    df = _ledger(ledger)
+    df = _ledger(ledger) if entries is None else entries
     if availability.missing(ledger, "unapproved"):
         return pd.DataFrame(columns=cols)
     year_start, _ = ytd_span(period)
@@ -229,13 +236,13 @@ def unapproved_entries(ledger: Loaded, period: Period) -> pd.DataFrame:
     return out[cols].sort_values(["date", "entry_id"], kind="stable").reset_index(drop=True)
 
 
-def disclosure(ledger: Loaded, period: Period) -> pd.DataFrame:
+def disclosure(ledger: Loaded, period: Period, entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """The period's entries for publication: by category, with approval status, no personal names.
 
     Salary lines and every payee are aggregated per category and approval status; other entries are
     listed with voucher, date, description and amount (never the payee).
     """
-    df = _ledger(ledger)
+    df = _ledger(ledger) if entries is None else entries
     df = df.loc[period.contains(df["date"])]
     agg_mask = df["category"].astype(str).str.strip().str.lower().isin(AGGREGATED)
     listed = df.loc[~agg_mask, ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]]

@@ -43,8 +43,8 @@ def targets(t: Loaded, key: str, terms, rows=None) -> np.ndarray:
 
 
 def _statuses(t: Loaded, metric: str, start: pd.Series, stop: pd.Series, as_of, terms, pauses=None,
-              due: pd.Series | None = None) -> pd.DataFrame:
-    """sla.statuses with each row's contract terms (core/contracts): one call per contract, not per row; the
+              due: pd.Series | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """sla.statuses_and_codes with each row's contract terms (core/contracts): one call per contract, not per row; the
     pauses (core/pauses) subtracted where that contract's `pause_metrics` names the metric."""
     key = METRICS[metric][3]
     codes = pauses.codes_of(t.df, t.table.name, ID[t.table.name]) if pauses is not None and len(pauses) else None
@@ -55,12 +55,17 @@ def _statuses(t: Loaded, metric: str, start: pd.Series, stop: pd.Series, as_of, 
         if codes is not None and metric in tm.get("pause_metrics", ()):
             c = codes if pos is None else codes[pos]
             clock = lambda a, b: pauses.elapsed_hours(None, a, b, tm, c)  # noqa: E731
-        return sla.statuses(pick(start), pick(stop), targets(t, key, tm, pos), as_of, tm, clock,
-                            None if due is None else pick(due))
+        return sla.statuses_and_codes(pick(start), pick(stop), targets(t, key, tm, pos), as_of, tm, clock,
+                                      None if due is None else pick(due))
 
     split = contracts.groups(t.df, terms)
-    parts = [part(tm, pos) for tm, pos in split] if split else []
-    return pd.concat(parts).reindex(start.index) if parts else part(terms, None)
+    if not split:
+        return part(terms, None)
+    parts = [part(tm, pos) for tm, pos in split]
+    code = np.full(len(start), -1, dtype=np.int8)
+    for (_, pos), (_, c) in zip(split, parts):
+        code[pos] = c
+    return pd.concat([f for f, _ in parts]).reindex(start.index), code
 
 
 class MetricRows:
@@ -90,13 +95,20 @@ class MetricRows:
         due = None
         if DUE[metric] in df:   # a due cell that could not be read (or lies before the start): the target applies
             due = df[DUE[metric]].where(usable & ~t.bad[DUE[metric]])
-        self.rows = _statuses(t, metric, start_vals, stop_vals, as_of, terms, pauses, due)
-        self.rows.loc[~(usable & population).to_numpy(), "status"] = None
+        # self.code: each row's status as a code (sla.statuses_and_codes), kept equal to rows["status"]
+        self.rows, self.code = _statuses(t, metric, start_vals, stop_vals, as_of, terms, pauses, due)
+        # rows left out (unusable, or outside the population) have no status; most already have none (no
+        # start, no status), so only the others are written (writing a text column costs a copy of it)
+        out = ~(usable & population).to_numpy() & (self.code >= 0)
+        if out.any():
+            self.rows.loc[out, "status"] = None
+            self.code[out] = -1
         # a column the table lacks: no status at all (never "breached" for want of a column)
         self.loaded = t
         self.missing = availability.missing(t, metric)
         if self.missing:
             self.rows["status"] = None
+            self.code[:] = -1
             self.rows["at_risk"] = False
             self.rows["elapsed"] = np.nan
             self.rows["due_used"] = False
@@ -104,7 +116,7 @@ class MetricRows:
     @functools.cached_property
     def breached(self) -> pd.Series:
         """Rows whose status is Breached (bool, the table's index); computed once, the register asks often."""
-        return self.rows["status"] == sla.BREACHED
+        return pd.Series(self.code == 1, index=self.rows.index, name="status")
 
     @functools.cached_property
     def _target_all(self):
@@ -121,10 +133,11 @@ class MetricRows:
     def summary(self, period: Period, lang: str = "en", only: pd.Series | None = None) -> dict:
         """The metric's figures for `period`; `only` (a row mask, e.g. one contract's rows) narrows every count."""
         o = (lambda m: m) if only is None else (lambda m: m & only)
-        excluded = int(o(period.contains(self.when) & self.population & ~self.usable).sum()
+        inside = period.contains(self.when)            # (once: in_period and the exclusions both need it)
+        excluded = int(o(inside & self.population & ~self.usable).sum()
                        + o(self.unusable_start).sum()
-                       + o((period.contains(self.when) | self.bad_start) & self.unknown_population).sum())
-        out = sla.summarize(self.rows, o(self.in_period(period)), excluded)
+                       + o((inside | self.bad_start) & self.unknown_population).sum())
+        out = sla.summarize(self.rows, o(inside & self.population & self.usable), excluded, self.code)
         out["target_hours"] = self._target_all if only is None else _target_label(self.rows["target"][only])
         out["unavailable"] = self.unavailable(lang)
         if out["unavailable"]:
@@ -133,7 +146,7 @@ class MetricRows:
 
     def history(self, period: Period, months: int = 12) -> list[dict]:
         sel_when = self.when.where(self.population & self.usable)
-        return sla.by_month(self.rows, sel_when, period.window(months))
+        return sla.by_month(self.rows, sel_when, period.window(months), self.code)
 
 
 def _target_label(target: pd.Series):

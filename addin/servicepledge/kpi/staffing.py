@@ -28,6 +28,10 @@ def headcount(df: pd.DataFrame, days) -> np.ndarray:
     return np.searchsorted(hired, d, side="right") - np.searchsorted(left, d, side="left")
 
 
+def _days(days) -> np.ndarray:
+    return np.asarray(pd.DatetimeIndex(days).as_unit("us").to_numpy())
+
+
 def separations(df: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> int:
     lo = df["left_on"]
     return int(((lo >= first) & (lo <= last)).sum())
@@ -38,7 +42,9 @@ def monthly(df: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     firsts = [p.start for p in periods]
     lasts = [p.last_day for p in periods]
     hs, he = headcount(df, firsts), headcount(df, lasts)
-    seps = [separations(df, f, l) for f, l in zip(firsts, lasts)]
+    # separations per month (left_on within [first, last]) by two binary searches over the sorted dates
+    left = np.sort(df["left_on"].dropna().to_numpy(dtype="datetime64[us]"))
+    seps = (np.searchsorted(left, _days(lasts), side="right") - np.searchsorted(left, _days(firsts), side="left")).tolist()
     out = pd.DataFrame({"period": [p.label for p in periods], "headcount_start": hs, "headcount_end": he,
                         "separations": seps})
     out["average_headcount"] = (out["headcount_start"] + out["headcount_end"]) / 2
