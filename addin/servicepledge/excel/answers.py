@@ -94,7 +94,7 @@ def kept_metric_rows(tabs: dict, name: str, when, tm, parts: list, typed, pause_
     if hit is None:
         hit = S.metric_rows(tabs, name, when, tm, pause_set())
         memo.put(key, hit, memo.frame_bytes(hit.rows, hit.when, hit.population, hit.unknown_population,
-                                            hit.usable, hit.bad_start, hit.unusable_start)
+                                            hit.usable, hit.bad_start, hit.unusable_start) + hit.code.nbytes
                  + (0 if hit.loaded is typed else memo.loaded_bytes(hit.loaded)))
     return hit
 
