@@ -293,6 +293,8 @@ def cell(v):
     serial number lands on the right day (classic xlwings hands real dates to Excel)."""
     if v is None:
         return None
+    if type(v) is str or type(v) is int:          # most cells: as they are (pd.isna costs ~1.5 µs a cell)
+        return v
     if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)) or isinstance(v, np.datetime64):
         if pd.isna(v):
             return None

@@ -60,6 +60,8 @@ def _v(x):
     """Plain Python value for a cell (None for NaN/NaT)."""
     if x is None:
         return None
+    if type(x) is str or type(x) is int:          # most cells: as they are, without pd.isna
+        return x
     try:
         if pd.isna(x):
             return None
