@@ -183,7 +183,7 @@ def test_contract_codes_equal_the_plain_text_conversion(values):
         plain = df["contract"].where(df["contract"].notna(), contracts.DEFAULT).astype(str).to_numpy(dtype=object)
         got = contracts.codes(df)
         assert got.dtype == object and got.tolist() == plain.tolist()
-        assert all(type(x) is str for x in got)
+        assert all(isinstance(x, str) for x in got)        # (pandas 2 keeps numpy.str_, a str, as it is)
 
 
 # ------------------------------------------------------------------ Period.contains: numpy path == pandas' comparisons
