@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from helpers import write_book
 from servicepledge.core import language
 from servicepledge.core.language import Bilingual, choose, flag_in, from_environment, from_locale_name
 from servicepledge.core.terms import TermsError, parse_terms
@@ -162,13 +163,7 @@ def test_nothing_said_means_chinese(tmp_path):
 
 
 def _missing_column_book(path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "服务工单"
-    ws.append(["工单编号", "客户"])
-    ws.append(["T1", "张三"])
-    wb.save(path)
-    return path
+    return write_book(path, {"服务工单": [["工单编号", "客户"], ["T1", "张三"]]})
 
 
 def test_an_error_in_one_language(tmp_path):

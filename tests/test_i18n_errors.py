@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from helpers import write_book
 from servicepledge.inputs.schema import TABLES
 
 HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -104,31 +105,15 @@ def _doctype(d: Path) -> Path:
 
 
 def _no_tables(d: Path) -> Path:
-    wb = openpyxl.Workbook()
-    wb.active.title = "Sheet1"
-    wb.active.append(["name", "amount"])
-    wb.save(d / "other.xlsx")
-    return d / "other.xlsx"
+    return write_book(d / "other.xlsx", {"Sheet1": [["name", "amount"]]})
 
 
 def _missing_column(d: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Tickets"
-    ws.append(["ticket_id", "customer"])
-    ws.append(["T1", "ACME"])
-    wb.save(d / "tickets.xlsx")
-    return d / "tickets.xlsx"
+    return write_book(d / "tickets.xlsx", {"Tickets": [["ticket_id", "customer"], ["T1", "ACME"]]})
 
 
 def _good(d: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Tickets"
-    ws.append(["ticket_id", "opened_at"])
-    ws.append(["T1", dt.datetime(2026, 10, 5, 9)])
-    wb.save(d / "good.xlsx")
-    return d / "good.xlsx"
+    return write_book(d / "good.xlsx", {"Tickets": [["ticket_id", "opened_at"], ["T1", dt.datetime(2026, 10, 5, 9)]]})
 
 
 def _not_parquet(d: Path) -> Path:
