@@ -147,8 +147,10 @@ def _compute(tables: dict, issues: Issues, period, as_of, lang, terms, date1904,
         "inputs": list((source or {}).get("inputs") or []),
     }
     doc["contracts"] = per_contract(tables, rows, reg, doc, period, lang, terms)
-    doc["comparison"] = None if not comparison else CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},
-                                    tables, rows, period, as_of, terms, lang, gaps)
+    doc["comparison"] = None
+    if comparison:
+        doc["comparison"] = CMP.compare({**doc, "complaints_received": CMP.complaints_received(c, period)},
+                                        tables, rows, period, as_of, terms, lang, gaps)
     months = chart_months(period)
     history = {m: rows[m].history(period, months) for m in S.METRICS}
     base = terms.contracts[0][1] if contracts.several(terms) else terms
@@ -219,18 +221,15 @@ def _items_json(reg: pd.DataFrame, with_contract: bool = False) -> list[dict]:
         "fee_reduction": money("fee_reduction"),
         "compensation": money("compensation"),
     }
-    if with_contract:                                   # only with a Contracts table
-        cols["contract"] = [v or None for v in reg["contract"].tolist()]
     # one dict display per item (twice as fast as dict(zip(keys, row)) over hundreds of thousands of items);
     # the keys in the order of `cols`
-    rows = zip(*cols.values())
-    if with_contract:
-        return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
-                 "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k, "contract": m}
-                for a, b, c, d, e, f, g, h, i, j, k, m in rows]
-    return [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
-             "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k}
-            for a, b, c, d, e, f, g, h, i, j, k in rows]
+    items = [{"ref_id": a, "source": b, "reasons": c, "due_from_source": d, "related_ids": e, "severity": f,
+              "notice_id": g, "deadline": h, "status": i, "fee_reduction": j, "compensation": k}
+             for a, b, c, d, e, f, g, h, i, j, k in zip(*cols.values())]
+    if with_contract:                                   # only with a Contracts table: each item's contract last
+        for item, v in zip(items, reg["contract"].tolist()):
+            item["contract"] = v or None
+    return items
 
 
 def round2(x: np.ndarray) -> np.ndarray:

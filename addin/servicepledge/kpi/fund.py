@@ -11,9 +11,11 @@ from ..inputs.tables import Issues, Loaded
 AGGREGATED = {"薪酬", "salaries", "salary", "工资"}
 
 
-def _ledger(ledger: Loaded) -> pd.DataFrame:
+def usable_entries(ledger: Loaded) -> pd.DataFrame:
     """Usable entries; `approved` is True, False (blank counts as not approved) or None when the approval
-    cell holds an unknown word: such an entry is spent money, but on neither side of approved/unapproved."""
+    cell holds an unknown word: such an entry is spent money, but on neither side of approved/unapproved.
+    A caller that needs `fund`, `disclosure` and `unapproved_entries` works them out once and passes them
+    to each as `entries` (read only, never modified)."""
     ok = ledger.usable("date", "category", "amount") & ledger.df["date"].notna() & ledger.df["amount"].notna() \
         & ledger.df["category"].notna()
     df = ledger.df.loc[ok].copy()
@@ -56,15 +58,9 @@ def ytd_span(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(period.year, 1, 1), period.end
 
 
-def usable_entries(ledger: Loaded) -> pd.DataFrame:
-    """The ledger's usable entries (as `fund`, `disclosure` and `unapproved_entries` read them): worked out
-    once by a caller that needs all three and passed to each as `entries`. Read only, never modified."""
-    return _ledger(ledger)
-
-
 def fund(ledger: Loaded, budget: Loaded, period: Period, lang: str = "en",
          entries: pd.DataFrame | None = None) -> dict:
-    df = _ledger(ledger) if entries is None else entries
+    df = usable_entries(ledger) if entries is None else entries
     year_start, _ = ytd_span(period)
     in_p = period.contains(df["date"])
     ytd = (df["date"] >= year_start) & (df["date"] < period.end)
@@ -225,7 +221,7 @@ def unapproved_entries(ledger: Loaded, period: Period, entries: pd.DataFrame | N
     in_period. Empty when the ledger has no approval column (the figures then say 'unavailable').
     """
     cols = ["entry_id", "date", "category", "description", "amount", "payee", "approved", "in_period"]
-    df = _ledger(ledger) if entries is None else entries
+    df = usable_entries(ledger) if entries is None else entries
     if availability.missing(ledger, "unapproved"):
         return pd.DataFrame(columns=cols)
     year_start, _ = ytd_span(period)
@@ -242,7 +238,7 @@ def disclosure(ledger: Loaded, period: Period, entries: pd.DataFrame | None = No
     Salary lines and every payee are aggregated per category and approval status; other entries are
     listed with voucher, date, description and amount (never the payee).
     """
-    df = _ledger(ledger) if entries is None else entries
+    df = usable_entries(ledger) if entries is None else entries
     df = df.loc[period.contains(df["date"])]
     agg_mask = df["category"].astype(str).str.strip().str.lower().isin(AGGREGATED)
     listed = df.loc[~agg_mask, ["category", "entry_id", "date", "description", "amount", "approved", "approved_on"]]
