@@ -123,9 +123,6 @@ class MetricRows:
         """The target label of all rows: the same for every period, found once."""
         return _target_label(self.rows["target"])
 
-    def in_period(self, period: Period) -> pd.Series:
-        return period.contains(self.when) & self.population & self.usable
-
     def unavailable(self, lang: str = "en") -> str | None:
         """Why this metric cannot be computed (a missing column), in `lang`; None when it can."""
         return availability.reason(self.loaded, self.metric, lang)

@@ -93,20 +93,13 @@ def compliance(met: int, breached: int):
     return None if n == 0 else met / n
 
 
-def summarize(st: pd.DataFrame, rows: pd.Series, excluded: int = 0, code: np.ndarray | None = None) -> dict:
+def summarize(st: pd.DataFrame, rows: pd.Series, excluded: int, code: np.ndarray) -> dict:
     """The spec's figures for the rows selected by the boolean mask `rows`. `code`: the rows' status codes
-    (statuses_and_codes), when the caller has them: counted directly, without selecting the frame's rows."""
-    if code is not None:
-        m = rows.to_numpy(dtype=bool)
-        _, met, br, pe = np.bincount(code[m].astype(np.intp) + 1, minlength=4).tolist()   # (intp: wasm32)
-        el = st["elapsed"].to_numpy(dtype="float64")[m]
-        at_risk = st["at_risk"].to_numpy(dtype=bool)[m]
-    else:
-        s = st.loc[rows.to_numpy()] if len(st) else st
-        counts = s["status"].value_counts()
-        met, br, pe = (int(counts.get(k, 0)) for k in (MET, BREACHED, PENDING))
-        el = s["elapsed"].to_numpy(dtype="float64")
-        at_risk = s["at_risk"]
+    (statuses_and_codes; MetricRows keeps them), counted directly, without comparing the text column."""
+    m = rows.to_numpy(dtype=bool)
+    _, met, br, pe = np.bincount(code[m].astype(np.intp) + 1, minlength=4).tolist()   # (intp: wasm32)
+    el = st["elapsed"].to_numpy(dtype="float64")[m]
+    at_risk = st["at_risk"].to_numpy(dtype=bool)[m]
     el = el[~np.isnan(el)]
     return {
         "total": met + br + pe,
