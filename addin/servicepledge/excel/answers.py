@@ -46,13 +46,6 @@ def _as_of(value, date1904: bool):
     return parse_as_of(value, date1904)
 
 
-def report_of(tables: dict, period, as_of, terms, lang=None, issues: Issues | None = None, metric_rows=None):
-    """The report the SP_ functions read: everything but the comparison with earlier periods, which no
-    function shows (the report button and the command line compute their own, whole report)."""
-    return compute(tables, issues or Issues(), period=period, as_of=as_of, terms=terms, lang=lang,
-                   metric_rows=metric_rows, comparison=False)
-
-
 def remembered(name: str, parts: list, make):
     """`make()`'s answer, kept in excel.memo under (name, parts, date system): parts are the fingerprints
     of the arguments the answer depends on (and as_of's moment), so any changed cell misses. Cached
@@ -161,10 +154,12 @@ def full_report(tickets, complaints, staff, ledger, budget, notices, period, as_
     tk = given["Tickets"]
     when = as_of_arg(as_of) if when is None else when
     p = period_of(period, clip({"Tickets": tk}, when).tables["Tickets"].df["opened_at"])   # latest ticket at as_of
-    r = report_of(tables_of(**given), p, when, tm, issues=issues,
-                  metric_rows=shared_rows(fps["tickets"], t_fp, fps.get("contracts", fingerprints(None)[0]),
-                                          fps["pauses"], p.label if contracts is not None else "", when,
-                                          given["Tickets"]))
+    # everything but the comparison with earlier periods, which no function shows (the report button and the
+    # command line compute their own, whole report)
+    r = compute(tables_of(**given), issues, period=p, as_of=when, terms=tm, comparison=False,
+                metric_rows=shared_rows(fps["tickets"], t_fp, fps.get("contracts", fingerprints(None)[0]),
+                                        fps["pauses"], p.label if contracts is not None else "", when,
+                                        given["Tickets"]))
     memo.put(key, r, memo.frame_bytes(r.register, r.disclosure, r.staffing) + 300 * len(r.doc["data_issues"])
              + 65536)
     memo.put(register_key(key), key, 256)

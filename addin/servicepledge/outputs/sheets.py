@@ -129,10 +129,9 @@ def headline(r: Report) -> Block:
     # the money a manager is asked about first (issue 13): information, no target
     add(t("fee_reduction_total", lang), br["fee_reduction_total"], None, None, MONEY)
     add(t("compensation_total", lang), br["compensation_total"], None, None, MONEY)
-    headline = Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
-                     style="cards", row_ops=ops,
-                     groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 5)])
-    return headline
+    return Block(report_title(r), head, rows, [TEXT, None, None, TEXT], verdict_col=3, row_formats=fmts,
+                 style="cards", row_ops=ops,
+                 groups=[(t("group.sla", lang), 5), (t("group.staff", lang), 5), (t("group.fund", lang), 5)])
 
 
 def dashboard(r: Report) -> SheetModel:
