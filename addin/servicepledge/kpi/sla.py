@@ -4,6 +4,8 @@ Statuses are computed once for every row (for one as_of), then any period is a f
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -65,7 +67,10 @@ def statuses_and_codes(start: pd.Series, stop: pd.Series, target, as_of: pd.Time
                          "at_risk": at_risk, "due_used": used}, index=start.index), code
 
 
-_TEXT: list = []     # the dtype pandas gives a column of status texts (found once)
+@functools.cache
+def _text_dtype():
+    """The dtype pandas gives a frame's column of status texts (found once)."""
+    return pd.DataFrame({"s": _LABELS[:1].copy()})["s"].dtype
 
 
 def _status_column(code: np.ndarray):
@@ -73,9 +78,7 @@ def _status_column(code: np.ndarray):
     pyarrow), built from the codes through an Arrow dictionary: the same column, without converting a
     million Python strings one by one. Elsewhere (pandas 2, Pyodide), no statuses at all (pandas keeps those
     as objects) or no pyarrow: the object array itself, as before."""
-    if not _TEXT:
-        _TEXT.append(pd.DataFrame({"s": _LABELS[:1].copy()})["s"].dtype)
-    text = _TEXT[0]
+    text = _text_dtype()
     if not len(code) or getattr(text, "storage", None) != "pyarrow" or not (code >= 0).any():
         return _LABELS[code]
     try:
