@@ -64,6 +64,12 @@ def tickets_of(grid: list, rows: int) -> list:
     return out
 
 
+def fresh(value):
+    """`value` as Excel hands it to a call: new objects parsed from JSON, none shared with other cells or calls
+    (the cost of reading an argument, the fingerprint, depends on that)."""
+    return json.loads(json.dumps(value))
+
+
 def parse(formula: str, args: dict):
     """'SP_X(Tickets[#All],SP_Period,"response",...)' -> ('SP_X', [resolved arguments])."""
     m = re.fullmatch(r"(SP_\w+)\((.*)\)", formula)
@@ -158,11 +164,10 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
 
     calls = []
 
-    def fresh():
-        """Each formula's own copy of its arguments, made outside the timing: Excel hands every call new
-        objects parsed from JSON (none shared between cells or calls), and the cost of reading them (the
-        fingerprint) depends on that, so the lists built here are not passed as they are."""
-        calls[:] = [(name, json.loads(json.dumps(a))) for name, a in sheet]
+    def fresh_calls():
+        """Each formula's own fresh copy of its arguments, made outside the timing (the lists built here are
+        not passed as they are)."""
+        calls[:] = [(name, fresh(a)) for name, a in sheet]
 
     def recalc():
         for name, a in calls:
@@ -175,7 +180,7 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
     copy = []          # the floors get fresh objects too (made outside the timing), as the formulas do
 
     def fresh_tk(i):
-        copy[:] = [json.loads(json.dumps(tk))]
+        copy[:] = [fresh(tk)]
     res["typing"] = median(lambda: vectorized_typing(copy[0]), repeat, before=fresh_tk)
     typed = {n: cells.table(n, g, n) for n, g in base.items() if n not in ("Terms", "Holidays")}
     typed["Tickets"] = cells.table("Tickets", tk, "tickets")
@@ -190,13 +195,13 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
         lean = {}
     res["kpi_work"] = median(lambda: compute(tables, Issues(), period=PERIOD, as_of=AS_OF, terms=tm, **lean), repeat)
 
-    res["first"] = median(recalc, repeat, before=lambda i: (clear_cache(), fresh()))
+    res["first"] = median(recalc, repeat, before=lambda i: (clear_cache(), fresh_calls()))
     col = tk[0].index("首次响应时间")
     row_of = [r for r in range(1, len(tk)) if isinstance(tk[r][col], float)]
 
     def change_cell(i):
         tk[row_of[i]][col] += 1 / 1440             # one first response a minute later
-        fresh()
+        fresh_calls()
     res["recalc_cell"] = median(recalc, repeat, before=change_cell)
 
     def change_as_of(i):
@@ -204,7 +209,7 @@ def bench(rows: int, base: dict, repeat: int) -> dict:
             for j, v in enumerate(a):
                 if isinstance(v, str) and v.startswith("2026-10-31 18:"):
                     a[j] = f"2026-10-31 18:{i + 1:02d}"
-        fresh()
+        fresh_calls()
     res["recalc_as_of"] = median(recalc, repeat, before=change_as_of)
     return res
 

@@ -83,7 +83,7 @@ def inner(rows: int | None = None) -> dict:
     big = {}
     if rows:
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        from bench_excel import tickets_of
+        from bench_excel import fresh as fresh_copy, tickets_of
         from servicepledge.excel import memo
         args["Tickets[#All]"] = tk = tickets_of(args["Tickets[#All]"], rows)
         sheet = [parse(f, args) for f in kpisheet.formulas().values()]
@@ -91,7 +91,7 @@ def inner(rows: int | None = None) -> dict:
 
         def fresh():        # each formula its own new objects, as Excel hands them (outside the timing)
             nonlocal sheet
-            sheet = [(name, json.loads(json.dumps(a))) for name, a in base_sheet]
+            sheet = [(name, fresh_copy(a)) for name, a in base_sheet]
         memo.clear()
         fresh()
         t = time.perf_counter()
