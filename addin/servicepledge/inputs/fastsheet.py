@@ -103,25 +103,45 @@ def _names(cols) -> list | None:
 
 
 def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, mapped: bool,
-         header: list | None = None, cache: dict | None = None):
+         header: list | None = None, cache: dict | None = None, kinds=None):
     """(header, raw DataFrame of the data rows) for `tables.load`, or None to read the sheet as before.
 
     `width`: the sheet's last column with a value (the scan's); `mapped`: a mapping applies to the table;
     `header`: the header to use instead of row 1's cells (an Excel Table's own column names); `cache`: a
-    dict kept by the caller for the file's fastexcel reader (opened once for all its sheets). Whatever goes
-    wrong here only means the sheet is read cell by cell, as before."""
+    dict kept by the caller for the file's fastexcel reader (opened once for all its sheets); `kinds`: the
+    kinds of cell of each column (scan.Extent.kinds), when the scan learnt them: a mixed column is not
+    left to fail fastexcel's strict typing after it has parsed the whole sheet. Whatever goes wrong here
+    only means the sheet is read cell by cell, as before."""
     try:
-        return _read(path, part, sheet, table, width, date1904, mapped, header, cache)
+        return _read(path, part, sheet, table, width, date1904, mapped, header, cache, kinds)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException:      # a pyo3 panic is a BaseException
         return None
 
 
+def mixed_columns(kinds, width: int) -> list | None:
+    """The columns (0-based) holding more than one kind of cell below the header (text and numbers, yes/no
+    and numbers, …) by the scan's look at each cell's type; None when a column holds a kind fastexcel has
+    no column type for (an ISO date cell, an unknown type) or the scan did not learn the kinds."""
+    if kinds is None:
+        return None
+    from .scan import BOOL, NUMBER, OTHER, TEXT
+    k = np.zeros(width + 1, np.uint8)
+    k[:min(len(kinds), width + 1)] = kinds[:width + 1]
+    k = k[1:]
+    if (k & OTHER).any():
+        return None
+    n = ((k & NUMBER) > 0).astype(int) + ((k & TEXT) > 0) + ((k & BOOL) > 0)
+    return [int(i) for i in np.flatnonzero(n > 1)]
+
+
 def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, mapped: bool,
-         header: list | None, cache: dict | None):
+         header: list | None, cache: dict | None, kinds=None):
     if mapped or not available() or not header_is_text(path, part):
         return None
+    if kinds is not None and mixed_columns(kinds, width) != []:
+        return None             # a mixed column: strict typing would fail after parsing the whole sheet
     import fastexcel
     import pyarrow as pa
     quiet = _Quiet()

@@ -63,7 +63,8 @@ class _Grids:
     def __init__(self, path: Path):
         self.path = path
         self.outside, self.first_col, self.far = {}, {}, {}
-        self.layout = scan.Layout(path)
+        from . import fastsheet
+        self.layout = scan.Layout(path, kinds=fastsheet.available())   # each column's kinds of cell: the fast read's route
         try:
             import python_calamine as pc
         except ImportError:  # Pyodide / minimal installs
@@ -176,7 +177,7 @@ class _Grids:
             return None
         from . import fastsheet
         got = fastsheet.read(self.path, self.layout.sheets[name], name, table, ext.right, date1904,
-                             bool(mapping and table in mapping.tables), cache=self._fx)
+                             bool(mapping and table in mapping.tables), cache=self._fx, kinds=ext.kinds)
         return None if got is None else (got[0], got[1], 2, f"sheet {name}")
 
     def fast_table(self, name: str, table: str, date1904: bool, mapping):
@@ -193,7 +194,8 @@ class _Grids:
         names = tp.columns[:ext.right]
         got = fastsheet.read(self.path, self.layout.sheets[tp.sheet], tp.sheet, table, ext.right, date1904,
                              bool(mapping and table in mapping.tables),
-                             header=names if len(names) == ext.right and all(names) else None, cache=self._fx)
+                             header=names if len(names) == ext.right and all(names) else None, cache=self._fx,
+                             kinds=ext.kinds)
         if got is None:
             return None
         self.first_col[name] = 1

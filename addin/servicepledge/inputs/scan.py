@@ -82,6 +82,8 @@ class Extent:
     nonfinite: str | None = None        # first cell holding inf/nan (no reader can type it)
     rows: np.ndarray | None = None
     cols: np.ndarray | None = None
+    kinds: np.ndarray | None = None     # column number -> bits of the kinds of value cell below row 1 (NUMBER,
+                                        # TEXT, BOOL, OTHER), when asked for and the quick pass read the sheet
 
     def sane(self) -> bool:
         """The grid from A1 to the last value is in proportion to the values it holds."""
@@ -113,9 +115,10 @@ def _damaged(name: str, what) -> InputError:
 class Layout:
     """The sheets and Excel Tables of a workbook file, and where each sheet's values are."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, kinds: bool = False):
         self.path = Path(path)
         self.name = self.path.name
+        self.learn_kinds = kinds                    # Extent.kinds wanted (the fast read, fastsheet.py)
         self.sheets: dict[str, str] = {}            # sheet name -> worksheet part
         self.tables: dict[str, TablePart] = {}      # Table name -> TablePart
         self.shared_strings_ok = True
@@ -226,8 +229,9 @@ class Layout:
     def _scan(self, part: str, exact: bool) -> Extent:
         bottom = right = n = 0
         rows, cols, nonfinite, irregular, unplaced = [], [], None, exact, 0
+        kinds = np.zeros(_KIND_COLS, np.uint8) if self.learn_kinds and not exact else None
         for buf in self._chunks(part):
-            quick = None if irregular else _quick(buf)
+            quick = None if irregular else _quick(buf, kinds)
             if not irregular:
                 if quick is None or (b":" in buf and b":c " in buf):   # memchr first: most chunks hold no colon
                     irregular = True          # r not the first attribute, or prefixed tags: exact pass
@@ -244,7 +248,7 @@ class Layout:
             if nonfinite is None and (quick is None or quick[3]):
                 nonfinite = _nonfinite(buf)
         if not irregular:
-            return Extent(bottom, right, n, nonfinite)
+            return Extent(bottom, right, n, nonfinite, kinds=None if kinds is None else kinds[:right + 1].copy())
         if not exact:
             return self._scan(part, exact=True)
         if unplaced:
@@ -273,13 +277,14 @@ _P10 = 10 ** np.arange(7, dtype=np.int64)
 _P26 = 26 ** np.arange(3, dtype=np.int64)
 
 
-def _quick(buf: bytes):
+def _quick(buf: bytes, kinds: np.ndarray | None = None):
     """One chunk of a regular sheet (every `<c ` tag starts with r="A1"), looked at with numpy on the bytes
     instead of one Python object per cell: (largest row, largest column, cells with a value, whether a value
     may be inf/nan, so that `_nonfinite` must look); None when a cell tag is irregular (the exact pass reads it).
     Same answer as a regex over every cell reference, a few times faster: each reference is checked to be
     1-3 letters, 1-7 digits without a leading 0, then the quote, and only the references with the most digits
-    (and letters) are turned into numbers, since the largest row is among them."""
+    (and letters) are turned into numbers, since the largest row is among them. `kinds` (an array of
+    MAX_COL + 1 bytes, when given) learns the kinds of cell each column holds below row 1 (`_learn_kinds`)."""
     a = np.frombuffer(buf + b"\0" * 16, np.uint8)
     lt = np.flatnonzero(a[:len(buf)] == 60)
     c1, c2 = a[lt + 1], a[lt + 2]
@@ -287,7 +292,8 @@ def _quick(buf: bytes):
     v = lt[(c1 == 118) & (c2 == 62)]
     first, second = a[v + 3], a[v + 4]
     maybe_nonfinite = bool(np.any(_INFNAN[first] | _SPACE[first] | (_SIGN[first] & _INFNAN[second])))
-    cells = lt[(c1 == 99) & (c2 == 32)]
+    ci = np.flatnonzero((c1 == 99) & (c2 == 32))
+    cells = lt[ci]
     if not len(cells):
         return 0, 0, closing, maybe_nonfinite
     if not np.all((a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)):
@@ -306,6 +312,8 @@ def _quick(buf: bytes):
             and (np.take_along_axis(g, nl[None, :].astype(np.intp), 0) != 48).all()   # a leading 0: exact pass
             and not ((c[:-1] == 2) & let[1:]).any()):    # a letter after a digit (even past the quote): exact pass
         return None
+    if kinds is not None:
+        _learn_kinds(a, lt, ci, g, nl, nd, kinds, len(buf))
     k = int(nd.max())                                    # the largest row has the most digits: compare those only
     sel = np.flatnonzero(nd == k)
     dg = g[nl[sel][None, :] + np.arange(k)[:, None], sel].astype(np.int64) - 48
@@ -315,6 +323,59 @@ def _quick(buf: bytes):
     lg = g[:m, sel].astype(np.int64) - 64
     cols = int((_P26[m - 1::-1] @ lg).max())
     return rows, cols, closing, maybe_nonfinite
+
+
+_KIND_COLS = 26 ** 3 + 26 ** 2 + 26 + 1       # ZZZ: the largest reference _quick lets through
+NUMBER, TEXT, BOOL, OTHER = 1, 2, 4, 8      # kinds of value cell (bits of Extent.kinds); error cells count as none
+_KIND_OF_T = np.full(256, OTHER, np.uint8)   # the first byte of t="…" -> kind (t="str" is told apart below)
+_KIND_OF_T[list(b"si")] = TEXT               # s, str, inlineStr
+_KIND_OF_T[ord("b")] = BOOL
+_KIND_OF_T[ord("n")] = NUMBER
+_KIND_OF_T[ord("e")] = 0
+
+
+def _word(text: bytes) -> tuple[int, int]:
+    """(value, mask) of up to 8 bytes read as a little-endian uint64 ending at the window's last byte; '?' in
+    `text` is any byte."""
+    text = text.rjust(8, b"?")
+    val = int.from_bytes(text.replace(b"?", b"\0"), "little")
+    mask = int.from_bytes(bytes(0 if c == 63 else 255 for c in text), "little")
+    return np.uint64(val), np.uint64(mask)
+
+
+_T1 = _word(b' t="?">')                      # t="s", "b", "e", "n", "d": the letter is byte 5 of 8
+_TSTR = _word(b't="str">')
+_TINL = (_word(b'? t="inl'), _word(b'ineStr">'))
+
+
+def _learn_kinds(a: np.ndarray, lt: np.ndarray, ci: np.ndarray, g: np.ndarray, nl: np.ndarray, nd: np.ndarray,
+                 kinds: np.ndarray, size: int) -> None:
+    """OR into `kinds[column]` the kind of every cell of the chunk that holds a value, below row 1, from its
+    t="…" attribute when it is the tag's last one (as Excel, openpyxl and most writers put it): s, str,
+    inlineStr text, b yes/no, e an error (no kind), n or no t a number or a date, d or another letter
+    OTHER. A self-closing cell (formatting only) holds no value. Vectorized like _quick: `lt` = every '<'
+    of the chunk, `ci` = the indices in `lt` of the cell tags, whose tag ends just before the next '<'; the
+    16 bytes ending there are compared as two 64-bit words.
+    This only routes the read (fastsheet.py): a wrong guess costs time, never a value."""
+    e = np.maximum(np.append(lt, size)[ci + 1] - 1, 15)             # the '>' closing each cell's tag
+    rows16 = np.lib.stride_tricks.as_strided(a, shape=(len(a) - 15, 16), strides=(1, 1), writeable=False)
+    w = rows16[e - 15].view("<u8")                                   # n x 2: bytes e-15 … e-8, e-7 … e
+    lo, hi = w[:, 0], w[:, 1]
+    valued = (hi >> np.uint64(48)) & np.uint64(255) != 47            # '/>': no value
+    one = (hi & _T1[1]) == _T1[0]
+    kind = np.where(one, _KIND_OF_T[((hi >> np.uint64(40)) & np.uint64(255)).astype(np.uint8)], NUMBER)
+    kind = kind.astype(np.uint8)
+    kind[((hi & _TSTR[1]) == _TSTR[0]) & ((lo >> np.uint64(56)) == 32)] = TEXT
+    kind[((lo & _TINL[0][1]) == _TINL[0][0]) & ((hi & _TINL[1][1]) == _TINL[1][0])] = TEXT
+    one = np.flatnonzero(nd == 1)                                   # row 1 (the header) does not count
+    valued[one[g[nl[one].astype(np.intp), one] == 49]] = False
+    keep = valued & (kind > 0)
+    let = g[:3, keep].astype(np.int32) - 64
+    nk = nl[keep]
+    col = np.where(nk == 1, let[0], np.where(nk == 2, let[0] * 26 + let[1], let[0] * 676 + let[1] * 26 + let[2]))
+    seen = np.bincount(col * 16 + kind[keep], minlength=16)
+    codes = np.flatnonzero(seen)
+    np.bitwise_or.at(kinds, codes >> 4, (codes & 15).astype(np.uint8))
 
 
 def _nonfinite(buf: bytes) -> str | None:
