@@ -21,7 +21,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 
-from . import coerce
+from . import coerce, scan
 from .schema import TABLES
 
 _ROW = re.compile(rb"<row\b([^>]*?)(/?)>")
@@ -140,8 +140,16 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
          header: list | None, cache: dict | None, kinds=None):
     if mapped or not available() or not header_is_text(path, part):
         return None
-    if kinds is not None and mixed_columns(kinds, width) != []:
-        return None             # a mixed column: strict typing would fail after parsing the whole sheet
+    mixed = [] if kinds is None else mixed_columns(kinds, width)
+    if mixed is None:
+        return None             # a kind of cell fastexcel has no column type for: cell by cell
+    cells = None
+    if mixed:                   # strict typing would fail after parsing the whole sheet: these columns as text,
+        from . import mixedcells             # rebuilt cell by cell from the XML (mixedcells.py)
+        styles = mixedcells.duration_styles(path)
+        cells = None if styles is None else mixedcells.read(scan.chunks(path, part), mixed)
+        if cells is None:
+            return None
     import fastexcel
     import pyarrow as pa
     quiet = _Quiet()
@@ -151,7 +159,8 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
     try:
         cache = {} if cache is None else cache
         reader = cache.get("reader") or cache.setdefault("reader", fastexcel.read_excel(str(path)))
-        sh = reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict")
+        sh = reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict",
+                               dtypes={i: "string" for i in mixed} or None)
         cols = sh.available_columns()
         if not cols or cols[0].absolute_index != 0 or len(cols) > width:
             return None
@@ -175,7 +184,11 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
     out = {}
     for i in range(batch.num_columns):
         c = col_at.get(i)
-        col = out[i] = _column(batch.column(i), c and c.kind, date1904, pa, bool(c and not c.unique))
+        if i in mixed:
+            col = out[i] = mixedcells.values(cells[i], batch.column(i), n, date1904,
+                                             styles, _LOW, _HIGH)
+        else:
+            col = out[i] = _column(batch.column(i), c and c.kind, date1904, pa, bool(c and not c.unique))
         if col is None:
             return None
     for i in range(batch.num_columns, width):      # columns with formatting but no value: blank

@@ -211,20 +211,7 @@ class Layout:
         return e
 
     def _chunks(self, part: str):
-        """The part's XML in chunks of about 1 MB, each ending before an unfinished tag."""
-        with zipfile.ZipFile(self.path) as z, z.open(part) as f:
-            tail = b""
-            while True:
-                data = f.read(CHUNK)
-                buf = tail + data
-                if not data:
-                    yield buf
-                    return
-                cut = buf.rfind(b"<")       # '<' never occurs inside a tag of well-formed XML
-                buf, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-                if len(tail) > CHUNK:       # a tag longer than a chunk is no cell
-                    tail = b""
-                yield buf
+        return chunks(self.path, part)
 
     def _scan(self, part: str, exact: bool) -> Extent:
         bottom = right = n = 0
@@ -260,6 +247,23 @@ class Layout:
         r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
         c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
         return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)
+
+
+def chunks(path, part: str):
+    """The part's XML in chunks of about 1 MB, each ending before an unfinished tag."""
+    with zipfile.ZipFile(path) as z, z.open(part) as f:
+        tail = b""
+        while True:
+            data = f.read(CHUNK)
+            buf = tail + data
+            if not data:
+                yield buf
+                return
+            cut = buf.rfind(b"<")       # '<' never occurs inside a tag of well-formed XML
+            buf, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+            if len(tail) > CHUNK:       # a tag longer than a chunk is no cell
+                tail = b""
+            yield buf
 
 
 _POS = np.arange(11)
