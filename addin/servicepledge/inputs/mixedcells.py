@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
+_TEXT = (b"s", b"str", b"inlineStr")
 _DURATION = re.compile(r"\[\s*[hHmMsS]")      # [h]:mm, [mm]:ss …: python-calamine gives a timedelta
 _STYLES_MAX = 16 * 1024 ** 2
 
@@ -49,7 +50,7 @@ def read(chunks, columns: list) -> dict | None:
     names = b"|".join(letters(c) for c in columns)
     cell = re.compile(rb'<c r="(' + names + rb')(\d+)"((?: s="(\d+)")?(?: t="(\w+)")?(?:(/)>|>(?:<f\b[^>]*/>|'
                       rb'<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>|<v\s*/>)?(?=</c>|<is>)))?')
-    found = []
+    parts = []
     tail = b""
     for buf in chunks:
         buf = tail + buf
@@ -60,22 +61,17 @@ def read(chunks, columns: list) -> dict | None:
                 return None
         else:
             tail = b""
-        found += cell.findall(buf)
+        got = _fields(cell.findall(buf), columns)
+        if got is None:
+            return None
+        parts.append(got)
     if tail:
-        found += cell.findall(tail)
-    if not found:
-        return {c: Cells(np.zeros(0, np.int64), np.zeros(0, "S1"), np.zeros(0, np.int64), np.zeros(0, "S1"))
-                for c in columns}
-    name, row, plain, style, kind, closed, stored = zip(*found)
-    if not all(plain):                           # a tag not written the plain way: python-calamine reads it
-        return None
-    at = {letters(c): c for c in columns}
-    cols = np.array([at[x] for x in name], dtype=np.int32) if len(columns) > 1 else np.full(len(name), columns[0])
-    rows = np.array(row).astype(np.int64)
-    valued = (np.array(closed) != b"/") & (rows > 1)                # <c … />: formatting only, no value
-    style = np.array(style)
-    styles = np.where(style == b"", b"0", style).astype(np.int64)
-    kinds, stored = np.array(kind), np.array(stored)
+        got = _fields(cell.findall(tail), columns)
+        if got is None:
+            return None
+        parts.append(got)
+    cols, rows, styles, kinds, closed, stored = (np.concatenate([p[k] for p in parts]) for k in range(6))
+    valued = (closed != b"/") & (rows > 1)                         # <c … />: formatting only, no value
     out = {}
     for c in columns:
         idx = np.flatnonzero((cols == c) & valued)
@@ -84,6 +80,24 @@ def read(chunks, columns: list) -> dict | None:
             return None
         out[c] = Cells(r, kinds[idx], styles[idx], stored[idx])
     return out
+
+
+def _fields(found: list, columns: list):
+    """The regex's matches of one chunk as arrays (column, row, style, t, '/' when self-closing, <v> text);
+    None when a tag is not written the plain way."""
+    if not all(m[2] for m in found):             # the tag is not plain: python-calamine reads it
+        return None
+    if len(columns) == 1:
+        cols = np.full(len(found), columns[0], dtype=np.int32)
+    else:
+        at = {letters(c): c for c in columns}
+        cols = np.array([at[m[0]] for m in found], dtype=np.int32)
+    rows = np.array([m[1] for m in found] or [b"0"]).astype(np.int64)[:len(found)]
+    style = np.array([m[3] or b"0" for m in found] or [b"0"]).astype(np.int64)[:len(found)]
+    if not found:
+        return cols, rows, style, np.zeros(0, "S1"), np.zeros(0, "S1"), np.zeros(0, "S1")
+    return (cols, rows, style, np.array([m[4] for m in found], dtype=bytes), np.array([m[5] for m in found], dtype="S1"),
+            np.array([b"" if m[4] in _TEXT else m[6] for m in found], dtype=bytes))   # text comes from fastexcel
 
 
 def duration_styles(path) -> tuple[set, int] | None:
