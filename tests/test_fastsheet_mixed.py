@@ -264,3 +264,29 @@ def test_random_mixed_workbooks_read_the_same_both_ways(tmp_path, monkeypatch):
         q = as_excel_saves(p, tmp_path / f"re{k}.xlsx")
         fast += bool(same(p, monkeypatch)) + bool(same(q, monkeypatch))
     assert fast >= 20
+
+
+def test_cells_cut_between_chunks_are_read_whole(tmp_path):
+    """mixedcells.read gets the sheet XML in chunks that end before a tag (scan.chunks, 1 MB each); a cell
+    whose <v> falls in the next chunk is carried over whole. Cut the XML before every '<' in turn (groups
+    of 1 to 5 tags): the cells found are those of the whole XML read at once."""
+    from servicepledge.inputs import mixedcells
+    p = _sheet(tmp_path, "cut.xlsx", CASES["several"], 12)
+    xml = zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml")
+    cols = [2, 3, 4, 5, 6]
+    whole = mixedcells.read([xml], cols)
+    assert whole is not None and len(whole[2].rows) == 12
+    # 服务费用 (column C), i = 3: '待定' typed as text (i % 11 == 3); i = 2: 2 × 1.25 = 2.5 stored as a number
+    assert whole[2].types[3] == b"inlineStr" and whole[2].stored[2] == b"2.5"
+    cuts = [i for i in range(1, len(xml)) if xml[i] == 60]
+    rng = random.Random(3)
+    for _ in range(20):
+        pieces, last = [], 0
+        for c in sorted(rng.sample(cuts, len(cuts) // rng.randint(1, 5))):
+            pieces.append(xml[last:c])
+            last = c
+        pieces.append(xml[last:])
+        got = mixedcells.read(pieces, cols)
+        for c in cols:
+            for f in ("rows", "types", "styles", "stored"):
+                assert getattr(got[c], f).tolist() == getattr(whole[c], f).tolist(), (c, f)

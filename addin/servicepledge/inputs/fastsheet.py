@@ -1,10 +1,12 @@
 """The fast read of a big input sheet: fastexcel (Rust, calamine inside) hands over whole columns as Arrow.
 
-Used only for a sheet with its header in row 1 whose box the safety scan (scan.py) found in proportion, and
-only when every column holds one kind of cell (fastexcel's strict typing: all dates, all numbers, all text,
-all yes/no; empty and error cells count as blank, as python-calamine reports them). Anything else — a mixed
-column, a header that is not plain text, a date outside 1900-03-01 … 9999-12-31, a mapping for the table —
-returns None and the sheet is read cell by cell exactly as before by python-calamine. Without python-calamine
+Used only for a sheet with its header in row 1 whose box the safety scan (scan.py) found in proportion.
+Each column holding one kind of cell is typed by fastexcel (strict typing: all dates, all numbers, all
+text, all yes/no; empty and error cells count as blank, as python-calamine reports them); a column the
+scan saw holding several kinds (text among numbers, '待定' among dates) is read as text and rebuilt cell by
+cell from the sheet's XML (mixedcells.py). Anything else — a header that is not plain text, a date outside
+1900-03-01 … 9999-12-31, a mapping for the table, a mixed cell that cannot be rebuilt exactly — returns
+None and the sheet is read cell by cell exactly as before by python-calamine. Without python-calamine
 (or when it cannot open the file) openpyxl reads as before and fastexcel is not used.
 
 What comes out is what `tables.load` would have been given by python-calamine, column by column: date
@@ -181,6 +183,8 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
     found = match_headers(TABLES[table], [n.strip() for n in names])
     col_at = {i: TABLES[table].column(c) for c, i in found.items()}
     n = batch.num_rows
+    if any(i >= batch.num_columns for i in mixed):
+        return None
     out = {}
     for i in range(batch.num_columns):
         c = col_at.get(i)

@@ -338,47 +338,30 @@ _KIND_OF_T[ord("n")] = NUMBER
 _KIND_OF_T[ord("e")] = 0
 
 
-def _word(text: bytes) -> tuple[int, int]:
-    """(value, mask) of up to 8 bytes read as a little-endian uint64 ending at the window's last byte; '?' in
-    `text` is any byte."""
-    text = text.rjust(8, b"?")
-    val = int.from_bytes(text.replace(b"?", b"\0"), "little")
-    mask = int.from_bytes(bytes(0 if c == 63 else 255 for c in text), "little")
-    return np.uint64(val), np.uint64(mask)
-
-
-_T1 = _word(b' t="?">')                      # t="s", "b", "e", "n", "d": the letter is byte 5 of 8
-_TSTR = _word(b't="str">')
-_TINL = (_word(b'? t="inl'), _word(b'ineStr">'))
-
-
 def _learn_kinds(a: np.ndarray, lt: np.ndarray, ci: np.ndarray, g: np.ndarray, nl: np.ndarray, nd: np.ndarray,
                  kinds: np.ndarray, size: int) -> None:
     """OR into `kinds[column]` the kind of every cell of the chunk that holds a value, below row 1, from its
     t="…" attribute when it is the tag's last one (as Excel, openpyxl and most writers put it): s, str,
     inlineStr text, b yes/no, e an error (no kind), n or no t a number or a date, d or another letter
     OTHER. A self-closing cell (formatting only) holds no value. Vectorized like _quick: `lt` = every '<'
-    of the chunk, `ci` = the indices in `lt` of the cell tags, whose tag ends just before the next '<'; the
-    16 bytes ending there are compared as two 64-bit words.
+    of the chunk, `ci` = the indices in `lt` of the cell tags, whose tag ends just before the next '<'; a
+    few bytes before that end tell the type.
     This only routes the read (fastsheet.py): a wrong guess costs time, never a value."""
-    e = np.maximum(np.append(lt, size)[ci + 1] - 1, 15)             # the '>' closing each cell's tag
-    rows16 = np.lib.stride_tricks.as_strided(a, shape=(len(a) - 15, 16), strides=(1, 1), writeable=False)
-    w = rows16[e - 15].view("<u8")                                   # n x 2: bytes e-15 … e-8, e-7 … e
-    lo, hi = w[:, 0], w[:, 1]
-    valued = (hi >> np.uint64(48)) & np.uint64(255) != 47            # '/>': no value
-    one = (hi & _T1[1]) == _T1[0]
-    kind = np.where(one, _KIND_OF_T[((hi >> np.uint64(40)) & np.uint64(255)).astype(np.uint8)], NUMBER)
-    kind = kind.astype(np.uint8)
-    kind[((hi & _TSTR[1]) == _TSTR[0]) & ((lo >> np.uint64(56)) == 32)] = TEXT
-    kind[((lo & _TINL[0][1]) == _TINL[0][0]) & ((hi & _TINL[1][1]) == _TINL[1][0])] = TEXT
+    nxt = np.minimum(ci + 1, len(lt) - 1)
+    e = np.where(ci + 1 < len(lt), lt[nxt], size) - 1               # the '>' closing each cell's tag
+    e = np.maximum(e, 6)
+    b1, b2, b3, b4, b5 = a[e - 1], a[e - 2], a[e - 3], a[e - 4], a[e - 5]
+    q = b1 == 34                                                     # …"> : the last attribute's value ends here
+    one = q & (b3 == 34) & (b4 == 61) & (b5 == 116) & (a[e - 6] == 32)                    # t="x"
+    kind = np.where(one, _KIND_OF_T[b2], NUMBER).astype(np.uint8)
+    kind[q & (b2 == 114) & (b3 == 116) & ((b4 == 83) | ((b4 == 115) & (b5 == 34)))] = TEXT   # t="inlineStr" / "str"
+    kind[b1 == 47] = 0                                               # '/>': no value
     one = np.flatnonzero(nd == 1)                                   # row 1 (the header) does not count
-    valued[one[g[nl[one].astype(np.intp), one] == 49]] = False
-    keep = valued & (kind > 0)
-    let = g[:3, keep].astype(np.int32) - 64
-    nk = nl[keep]
-    col = np.where(nk == 1, let[0], np.where(nk == 2, let[0] * 26 + let[1], let[0] * 676 + let[1] * 26 + let[2]))
-    seen = np.bincount(col * 16 + kind[keep], minlength=16)
-    codes = np.flatnonzero(seen)
+    kind[one[g[nl[one].astype(np.intp), one] == 49]] = 0
+    let = g[:3].astype(np.int32) - 64
+    col = np.where(nl == 1, let[0], np.where(nl == 2, let[0] * 26 + let[1], let[0] * 676 + let[1] * 26 + let[2]))
+    codes = np.flatnonzero(np.bincount(col * 16 + kind, minlength=16))
+    codes = codes[(codes & 15) > 0]
     np.bitwise_or.at(kinds, codes >> 4, (codes & 15).astype(np.uint8))
 
 
