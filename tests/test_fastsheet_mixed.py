@@ -290,3 +290,14 @@ def test_cells_cut_between_chunks_are_read_whole(tmp_path):
         for c in cols:
             for f in ("rows", "types", "styles", "stored"):
                 assert getattr(got[c], f).tolist() == getattr(whole[c], f).tolist(), (c, f)
+
+
+def test_t_before_s_is_read_fast_and_the_same(tmp_path, monkeypatch):
+    """Some writers put the type before the style (<c r="C5" t="n" s="1">): the mixed column is rebuilt all
+    the same (python-calamine reads attributes in any order)."""
+    import fuzz as F
+    p = _sheet(tmp_path, "plain.xlsx", CASES["tbd_in_dates"], N)       # 解决时间 is column C
+    r = F.rewrite(p, tmp_path / "swapped.xlsx", {F.SHEET: lambda d: re.sub(
+        rb'<c r="(C\d+)"( s="\d+")( t="\w+")', rb'<c r="\1"\3\2', d)})
+    assert len(re.findall(rb'<c r="C\d+" t="n" s="\d+">', zipfile.ZipFile(r).read(F.SHEET))) == N - 1
+    assert same(r, monkeypatch) == ["服务工单"]

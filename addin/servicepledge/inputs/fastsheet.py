@@ -125,16 +125,17 @@ def read(path, part: str, sheet: str, table: str, width: int, date1904: bool, ma
 def mixed_columns(kinds, width: int) -> list | None:
     """The columns (0-based) holding more than one kind of cell below the header (text and numbers, yes/no
     and numbers, …) by the scan's look at each cell's type; None when a column holds a kind fastexcel has
-    no column type for (an ISO date cell, an unknown type) or the scan did not learn the kinds."""
+    no column type for (an ISO date cell, an unknown type) among other kinds, or the scan did not learn the
+    kinds."""
     if kinds is None:
         return None
     from .scan import BOOL, NUMBER, OTHER, TEXT
     k = np.zeros(width + 1, np.uint8)
     k[:min(len(kinds), width + 1)] = kinds[:width + 1]
     k = k[1:]
-    if (k & OTHER).any():
-        return None
     n = ((k & NUMBER) > 0).astype(int) + ((k & TEXT) > 0) + ((k & BOOL) > 0)
+    if ((k & OTHER).astype(bool) & (n > 0)).any():
+        return None
     return [int(i) for i in np.flatnonzero(n > 1)]
 
 

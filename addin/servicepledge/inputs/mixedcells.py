@@ -45,11 +45,11 @@ def letters(col: int) -> bytes:
 def read(chunks, columns: list) -> dict | None:
     """{0-based column: Cells} for `columns`, from the sheet XML's `chunks` (scan.Layout._chunks: each ends
     before an unfinished tag); None when a cell tag of these columns is not written the plain way
-    (<c r="A1" s="1" t="s">, attributes in that order, nothing else; then <f>, <v> or <is>), so that its
+    (<c r="A1" s="1" t="s">, s before or after t, nothing else; then <f>, <v> or <is>), so that its
     value could be misread."""
     names = b"|".join(letters(c) for c in columns)
-    cell = re.compile(rb'<c r="(' + names + rb')(\d+)"((?: s="(\d+)")?(?: t="(\w+)")?(?:(/)>|>(?:<f\b[^>]*/>|'
-                      rb'<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>|<v\s*/>)?(?=</c>|<is>)))?')
+    cell = re.compile(rb'<c r="(' + names + rb')(\d+)"((?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?(?:(/)>|>'
+                      rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>|<v\s*/>)?(?=</c>|<is>)))?')
     parts = []
     tail = b""
     for buf in chunks:
@@ -93,11 +93,13 @@ def _fields(found: list, columns: list):
         at = {letters(c): c for c in columns}
         cols = np.array([at[m[0]] for m in found], dtype=np.int32)
     rows = np.array([m[1] for m in found] or [b"0"]).astype(np.int64)[:len(found)]
-    style = np.array([m[3] or b"0" for m in found] or [b"0"]).astype(np.int64)[:len(found)]
+    if any(m[3] and m[5] for m in found):       # s written twice
+        return None
+    style = np.array([m[3] or m[5] or b"0" for m in found] or [b"0"]).astype(np.int64)[:len(found)]
     if not found:
         return cols, rows, style, np.zeros(0, "S1"), np.zeros(0, "S1"), np.zeros(0, "S1")
-    return (cols, rows, style, np.array([m[4] for m in found], dtype=bytes), np.array([m[5] for m in found], dtype="S1"),
-            np.array([b"" if m[4] in _TEXT else m[6] for m in found], dtype=bytes))   # text comes from fastexcel
+    return (cols, rows, style, np.array([m[4] for m in found], dtype=bytes), np.array([m[6] for m in found], dtype="S1"),
+            np.array([b"" if m[4] in _TEXT else m[7] for m in found], dtype=bytes))   # text comes from fastexcel
 
 
 def duration_styles(path) -> tuple[set, int] | None:
