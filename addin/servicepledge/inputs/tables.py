@@ -161,12 +161,15 @@ def match_headers(table: Table, header: list) -> dict[str, int]:
 
 def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
          source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True,
-         first_col: int = 1, labels: list | None = None) -> Loaded:
+         first_col: int = 1, labels: list | None = None, cells=None) -> Loaded:
     """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
 
     Raises InputError when a required column is missing. Cell problems go to `issues`; so do headers
     that match no column (`headers.check`; `first_col` = Excel column number of the first header).
     `labels`: the headers as the file writes them when a mapping renamed them (data issues name these).
+    `cells` = (plain types, function): every cell whose type is not one of the plain types is first replaced by
+    function(cell) (the Excel layer's Office.js entities and Pyodide nulls), found from the cells' types that
+    typing looks up anyway, so cells that need nothing cost no pass of their own.
     """
     t = TABLES[table_name]
     issues = issues if issues is not None else Issues()
@@ -190,10 +193,12 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
     raw.columns = range(raw.shape[1])
-    near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
-    raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
     # each column looked at once: the type of every object cell, then its blank cells from those types
     types = {c: coerce._types(raw[i].to_numpy()) for c, i in found.items() if raw[i].dtype == object}
+    if cells is not None:
+        _plain_cells(raw, found, header, types, *cells)
+    near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
+    raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
     blanks = {c: _blank(raw[i], types.get(c)) for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
         keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
@@ -233,6 +238,25 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     from .checks import run_checks
     run_checks(loaded, issues)
     return loaded
+
+
+def _plain_cells(raw: pd.DataFrame, found: dict, header: list, types: dict, plain_types, fn) -> None:
+    """Replace, in place, the cells of `raw` whose type is not in `plain_types` by fn(cell): in the known columns
+    (their `types` updated) and in the columns without a header (headers.check looks whether they hold values)."""
+    unnamed = [i for i, h in enumerate(header) if not h and i in raw.columns and raw[i].dtype == object]
+    for c, i in [*found.items(), *((None, i) for i in unnamed)]:
+        if c is not None and c not in types:
+            continue
+        ta = types[c] if c is not None else coerce._types(raw[i].to_numpy())
+        odd = [k for k in set(ta) if k not in plain_types]
+        if not odd:
+            continue
+        a = raw[i].to_numpy(dtype=object).copy()
+        sel = np.logical_or.reduce([coerce._is_type(ta, k) for k in odd])
+        a[sel] = coerce._objs([fn(x) for x in a[sel]])
+        raw[i] = a
+        if c is not None:
+            types[c] = coerce._types(a)
 
 
 def _blank(col: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
