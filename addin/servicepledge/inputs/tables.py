@@ -199,13 +199,17 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         _plain_cells(raw, found, header, types, *cells)
     near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
     raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
-    blanks = {c: _blank(raw[i], types.get(c)) for c, i in found.items()}
+    kinds = {c.name: c.kind for c in t.columns}
+    text = {c: p for c, ta in types.items() if (p := coerce.text_cells(kinds[c], raw[found[c]].to_numpy(), ta))}
+    blanks = {c: pd.Series(text[c].blank, index=raw.index) if c in text else _blank(raw[i], types.get(c))
+              for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
         keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
         if not keep.all():                    # rows where every known column is blank: left out
             raw = raw[keep]
             blanks = {c: b[keep] for c, b in blanks.items()}
             types = {c: ta[keep] for c, ta in types.items()}
+            text = {c: p.take(keep) for c, p in text.items()}
     raw = raw.reset_index(drop=True)
     blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
     df = pd.DataFrame(index=raw.index)
@@ -215,7 +219,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
         if c.name not in found:
             df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
             continue
-        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name))
+        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name), text.get(c.name))
         df[c.name] = vals
         if b.any():
             bad[c.name] = b.to_numpy()
@@ -272,7 +276,8 @@ def _blank(col: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
     return col.isna()
 
 
-def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np.ndarray | None = None):
+def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np.ndarray | None = None,
+             text: coerce.TextCells | None = None):
     """One raw column -> (typed values, bad cells) with coerce.CONVERTERS[kind]. Columns that arrive typed
     (Parquet) take a shortcut: datetimes and numbers as they are, a categorical column by converting its
     distinct values only; everything else cell by cell as Excel's cells are."""
@@ -303,6 +308,8 @@ def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np
         return vals, pd.Series(cbad.to_numpy()[take] & ~miss, index=col.index)
     if col.dtype != object:
         col, ta = col.astype(object), None
+    if text is not None:                     # a column of text: the work text_cells did is used again
+        return conv(col, blank, ta=ta, pre=text)
     return conv(col, date1904, blank, ta=ta) if dated else conv(col, blank, ta=ta)
 
 
