@@ -18,6 +18,7 @@ _EPOCH_1900 = np.datetime64("1899-12-30", "us")
 _EPOCH_1904 = np.datetime64("1904-01-01", "us")
 _MIN = pd.Timestamp("1900-01-01")
 _MAX = pd.Timestamp("9999-12-31 23:59:59")
+_MIN_US, _MAX_US = np.datetime64(_MIN, "us"), np.datetime64(_MAX, "us")
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
@@ -146,10 +147,9 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
             out[objs] = _cells_to_datetime(a[objs], ta[objs])
         if txt.any():
             out[txt] = _parse_text_dates(pd.Series(a[txt], dtype=object), date1904).to_numpy()
-    res = pd.Series(out, index=s.index)
-    bad = pd.Series(todo, index=s.index) & (res.isna() | (res < _MIN) | (res > _MAX))
-    res[bad] = pd.NaT
-    return res, bad
+    bad = todo & (np.isnat(out) | (out < _MIN_US) | (out > _MAX_US))     # (NaT compares False)
+    out[bad] = np.datetime64("NaT")
+    return pd.Series(out, index=s.index), pd.Series(bad, index=s.index)
 
 
 def _cells_to_datetime(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:

@@ -212,24 +212,28 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
             text = {c: p.take(keep) for c, p in text.items()}
     raw = raw.reset_index(drop=True)
     blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
-    df = pd.DataFrame(index=raw.index)
-    bad = pd.DataFrame(False, index=raw.index, columns=list(t.names))
+    n = len(raw)
+    rows_of = raw["_row"].to_numpy()
+    cols, bad = {}, np.zeros((n, len(t.names)), dtype=bool)     # assembled once (not a frame grown column by column)
     headers = {c: (labels[i] if labels and i < len(labels) and labels[i] else header[i]) for c, i in found.items()}
-    for c in t.columns:
+    for k, c in enumerate(t.columns):
         if c.name not in found:
-            df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
+            cols[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
             continue
         vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name), text.get(c.name))
-        df[c.name] = vals
+        cols[c.name] = vals
+        b = b.to_numpy()
         if b.any():
-            bad[c.name] = b.to_numpy()
-            issues.add_many(t.name, raw["_row"][b], headers[c.name], _PROBLEM.get(c.kind, ("无法使用的值", "unusable value")))
+            bad[:, k] = b
+            issues.add_many(t.name, rows_of[b], headers[c.name], _PROBLEM.get(c.kind, ("无法使用的值", "unusable value")))
         if c.required:
-            miss = vals.isna() & ~b
+            miss = vals.isna().to_numpy() & ~b
             if miss.any():
-                bad.loc[miss, c.name] = True
-                issues.add_many(t.name, raw["_row"][miss], headers[c.name], ("必填项为空", "required value is blank"))
-    df["_row"] = raw["_row"].to_numpy()
+                bad[miss, k] = True
+                issues.add_many(t.name, rows_of[miss], headers[c.name], ("必填项为空", "required value is blank"))
+    cols["_row"] = rows_of
+    df = pd.DataFrame(cols, index=raw.index, copy=False)      # (every column a new array: nothing to copy)
+    bad = pd.DataFrame(bad, index=raw.index, columns=list(t.names), copy=False)
     for c in t.columns:
         if c.unique and c.name in found:
             dup = df[c.name].notna() & df[c.name].duplicated(keep="first")
@@ -327,8 +331,9 @@ def _where_zh(source: str) -> str:
 def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) -> None:
     """Mark stop cells that lie before the start cell (a data issue, never a zero)."""
     df = loaded.df
+    first = df[start].to_numpy()
     for stop in stops:
-        before = df[stop].notna() & df[start].notna() & (df[stop] < df[start])
+        before = df[stop].to_numpy() < first           # NaT on either side compares False
         if before.any():
             loaded.bad.loc[before, stop] = True
             issues.add_many(loaded.table.name, df.loc[before, "_row"], loaded.header(stop),
