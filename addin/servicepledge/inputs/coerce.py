@@ -36,9 +36,26 @@ def _mask(it, n: int) -> np.ndarray:
     return np.fromiter(it, dtype=bool, count=n)
 
 
+class _Types(np.ndarray):
+    """The type of every cell, and `kinds`: the few distinct types, found once (typing a column asks for them
+    several times; a set over 100,000 cells costs ~1 ms). A selection of it finds its own."""
+    _kinds = None
+
+    @property
+    def kinds(self) -> frozenset:
+        if self._kinds is None:
+            self._kinds = frozenset(self.view(np.ndarray))
+        return self._kinds
+
+
 def _types(a: np.ndarray) -> np.ndarray:
     """The type of every cell (one C-level pass): columns are classified by the few types they hold."""
-    return np.fromiter(map(type, a), dtype=object, count=len(a))
+    return np.fromiter(map(type, a), dtype=object, count=len(a)).view(_Types)
+
+
+def _kinds(ta: np.ndarray) -> set:
+    """The distinct types among the cells' types `ta` (a new set: callers may change it)."""
+    return set(ta.kinds) if isinstance(ta, _Types) else set(ta)
 
 
 def _is_type(ta: np.ndarray, t: type) -> np.ndarray:
@@ -53,7 +70,7 @@ def _of_types(a: np.ndarray, pred, ta: np.ndarray | None = None) -> np.ndarray:
     """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell
     (`ta` = the cells' types when the caller has them already)."""
     ta = _types(a) if ta is None else ta
-    kinds = set(ta)
+    kinds = _kinds(ta)
     if len(kinds) == 1:                       # one type in the column (the usual case): no comparison pass
         return np.full(len(a), bool(pred(kinds.pop())))
     out = np.zeros(len(a), dtype=bool)
@@ -75,7 +92,7 @@ def blank_mask(s: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT or only white space (`ta`: the cells' types, when known)."""
     a = _obj(s)
     ta = _types(a) if ta is None else ta
-    kinds = set(ta)
+    kinds = _kinds(ta)
     if len(kinds) == 1:                       # one type in the column: no selection, no copy
         return pd.Series(_blank_of(kinds.pop(), a), index=s.index)
     na = np.zeros(len(a), dtype=bool)
@@ -244,7 +261,7 @@ def _memo(fn):
             return _objs([fn(v) for v in pre.uniq])[pre.codes]
         out = np.empty(len(a), dtype=object)
         ta = _types(a) if ta is None else ta
-        kinds = set(ta)
+        kinds = _kinds(ta)
         for t in kinds:
             sel = _is_type(ta, t) if len(kinds) > 1 else slice(None)
             sub = a[sel]
@@ -369,7 +386,7 @@ class TextCells:
 def text_cells(kind: str, a: np.ndarray, ta: np.ndarray) -> TextCells | None:
     """TextCells of the cells `a` (types `ta`) read as `kind`; None unless every cell is a str and `kind` is text
     or a vocabulary kind. A cell is blank when it strips to "" (that is "" or only white space, as blank_mask)."""
-    if not len(a) or (kind != "text" and kind not in TextCells.BY_VALUE) or set(ta) != {str}:
+    if not len(a) or (kind != "text" and kind not in TextCells.BY_VALUE) or _kinds(ta) != {str}:
         return None
     if kind == "text":
         stripped = np.fromiter(map(str.strip, a), dtype=object, count=len(a))

@@ -256,7 +256,7 @@ def _plain_cells(raw: pd.DataFrame, found: dict, header: list, types: dict, plai
         if c is not None and c not in types:
             continue
         ta = types[c] if c is not None else coerce._types(raw[i].to_numpy())
-        odd = [k for k in set(ta) if k not in plain_types]
+        odd = [k for k in coerce._kinds(ta) if k not in plain_types]
         if not odd:
             continue
         a = raw[i].to_numpy(dtype=object).copy()
