@@ -44,19 +44,13 @@ def typed(name: str, value: list, what: str, fp: bytes, date1904: bool, source: 
             rows = value[1 + off:1 + off + n]
             if set(map(len, rows)) - {width}:         # ragged rows: pad / cut to the header's width (from_grid)
                 rows = [list(r) + [None] * (width - len(r)) if len(r) < width else list(r)[:width] for r in rows]
-            found = Issues()
+            found, ids = Issues(), {}
             loaded = load(name, header, rows, first_row=2 + off, date1904=date1904, source=source, issues=found,
-                          cells=cells)
-            hit = (loaded, found, off, _repeated(loaded))
+                          cells=cells, ids=ids)
+            hit = (loaded, found, off, ids)
             memo.put(key, hit, memo.loaded_bytes(loaded) + 200 * len(found.rows))
         done.append(hit)
     return _joined(done)
-
-
-def _repeated(loaded: Loaded) -> dict:
-    """Per unique column: the rows whose id repeats an earlier one inside this block (load marked them)."""
-    return {c.name: (loaded.df[c.name].notna() & loaded.df[c.name].duplicated(keep="first")).to_numpy()
-            for c in loaded.table.columns if c.unique and c.name in loaded.headers}
 
 
 def _joined(done: list) -> tuple:
@@ -80,9 +74,9 @@ def _joined(done: list) -> tuple:
     for c in t.columns:                               # ids repeating across blocks (inside one: done by load)
         if not (c.unique and c.name in first.headers):
             continue
-        col = df[c.name]
-        again = (col.notna() & col.duplicated(keep="first")).to_numpy()
-        inside = np.concatenate([x[3][c.name] for x in done])
+        has = np.concatenate([x[3][c.name][0] for x in done])          # (load's masks of each block)
+        again = has & df[c.name].duplicated(keep="first").to_numpy()
+        inside = np.concatenate([x[3][c.name][1] for x in done])
         new = again & ~inside
         if new.any():
             bad.loc[new, :] = True

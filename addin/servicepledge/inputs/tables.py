@@ -161,7 +161,7 @@ def match_headers(table: Table, header: list) -> dict[str, int]:
 
 def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
          source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True,
-         first_col: int = 1, labels: list | None = None, cells=None) -> Loaded:
+         first_col: int = 1, labels: list | None = None, cells=None, ids: dict | None = None) -> Loaded:
     """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
 
     Raises InputError when a required column is missing. Cell problems go to `issues`; so do headers
@@ -170,6 +170,7 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     `cells` = (plain types, function): every cell whose type is not one of the plain types is first replaced by
     function(cell) (the Excel layer's Office.js entities and Pyodide nulls), found from the cells' types that
     typing looks up anyway, so cells that need nothing cost no pass of their own.
+    `ids`: a dict filled with {unique column: (rows with an id, rows repeating an earlier id)} as numpy masks.
     """
     t = TABLES[table_name]
     issues = issues if issues is not None else Issues()
@@ -236,7 +237,10 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     bad = pd.DataFrame(bad, index=raw.index, columns=list(t.names), copy=False)
     for c in t.columns:
         if c.unique and c.name in found:
-            dup = df[c.name].notna() & df[c.name].duplicated(keep="first")
+            has = df[c.name].notna().to_numpy()
+            dup = has & df[c.name].duplicated(keep="first").to_numpy()
+            if ids is not None:
+                ids[c.name] = (has, dup)
             if dup.any():
                 bad.loc[dup, :] = True    # the first occurrence is used: a repeated row counts nowhere
                 for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
