@@ -143,3 +143,33 @@ def test_tickets_sheet_with_twelve_hour_text_gives_the_same_kpis_as_date_cells(t
     assert resp["median_hours"] == pytest.approx(1.5)
     assert [i["ref_id"] for i in a.doc["breaches"]["items"]] == [i["ref_id"] for i in b.doc["breaches"]["items"]]
     assert {i["ref_id"] for i in a.doc["breaches"]["items"]} == {"T2", "T5"}
+
+
+def test_csv_export_with_twelve_hour_text_gives_the_same_kpis(tmp_path):
+    """An OA system's CSV export (GBK, as Chinese Excel saves it) with 上午/下午 times."""
+    from servicepledge.inputs.sources import read_inputs
+    rows = ["工单编号,受理时间,优先级,首次响应时间"]
+    rows += [f"T{i + 1},{o:%Y-%m-%d %H:%M},P2,{a}" for i, (o, a) in enumerate(zip(_OPENED, _ANSWER_TEXT))]
+    path = tmp_path / "服务工单.csv"
+    path.write_bytes("\r\n".join(rows).encode("gbk"))
+    wb = read_inputs([path])
+    cells = read_workbook(_tickets_book(tmp_path / "cells.xlsx", _ANSWER_CELLS))
+    a = compute(wb.tables, wb.issues, period="2026-10", as_of="2026-10-31 18:00")
+    b = compute(cells.tables, cells.issues, period="2026-10", as_of="2026-10-31 18:00")
+    assert a.doc["data_issues"] == []
+    assert a.doc["response"] == b.doc["response"]
+    assert (a.doc["response"]["met"], a.doc["response"]["breached"]) == (3, 2)
+
+
+def test_sp_hours_reads_twelve_hour_text_as_excel_sends_it():
+    from excel_helpers import call, serial, server_mode
+    server_mode()
+    from servicepledge.excel import functions as F
+    # 上午9:05 -> 下午2:30 = 09:05 -> 14:30 = 5 h 25 min = 5.41666… h; 11:00 -> 下午12:30 = 1.5 h;
+    # a date cell (serial) 23:00 -> next day 上午12:30 = 1.5 h; 下午14:30 is refused with its own text
+    out = call(F, "SP_HOURS",
+               [["2026-10-05 上午9:05"], ["2026-10-05 11:00"], [serial(dt.datetime(2026, 10, 5, 23))], ["2026-10-05 09:00"]],
+               [["2026-10-05 下午2:30"], ["2026/10/5 12:30 PM"], ["2026-10-06 上午12:30"], ["2026-10-05 下午14:30"]])
+    assert out[0][0] == pytest.approx(5 + 25 / 60)
+    assert out[1][0] == pytest.approx(1.5) and out[2][0] == pytest.approx(1.5)
+    assert out[3][0] == "#SP! end“2026-10-05 下午14:30”不是日期时间；请写成 2026-10-05 14:30"
