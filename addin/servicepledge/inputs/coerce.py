@@ -237,13 +237,48 @@ def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
              .str.replace(r"^(\d{4}-\d{1,2})\.(\d{1,2})", r"\1-\2", regex=True)    # only, so 14:30:01.5 keeps its
              .str.replace("：", ":", regex=False)                                   # fractional seconds
              .str.replace(r"\s+", " ", regex=True).str.strip())
-    out, left = _by_formats(norm)
+    # 2026-10-05 下午2:30, 2026/10/5 2:30 PM: a 12-hour clock, read on its own (never by the formats below)
+    marked = norm.str.contains(_MARK, regex=True).to_numpy(dtype=bool)
+    if marked.any():
+        out = pd.Series(pd.NaT, index=t.index, dtype=DT)
+        left = pd.Series(False, index=t.index)
+        out[marked] = _twelve_hour(norm[marked]).to_numpy()
+        if not marked.all():
+            got, rest = _by_formats(norm[~marked])
+            out[~marked], left[~marked] = got.to_numpy(), rest.to_numpy()
+    else:
+        out, left = _by_formats(norm)
     # numbers typed as text ("46000.5") are serials
     if left.any():
         nums = pd.to_numeric(t[left], errors="coerce")
         ok = nums.notna()
         if ok.any():
             out[ok[ok].index] = serial_to_datetime(nums[ok].to_numpy(), date1904)
+    return out
+
+
+# 上午/下午 (Excel's zh-CN "上午/下午 h:mm" copied as text, OA exports) and AM/PM, a.m./p.m., before or after
+# the time, with or without a space. Other words of the day (中午, 晚上, 凌晨 …) are not read: a guess is a figure.
+_MARK = r"上午|下午|[AaPp]\.?\s?[Mm]\.?"
+_TIME = r"(\d{1,2})(:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+_TWELVE = (rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}})(?:\s*T)?\s*(?:({_MARK})\s*{_TIME}|{_TIME}\s*({_MARK}))$")
+
+
+def _twelve_hour(t: pd.Series) -> pd.Series:
+    """Date-times written with a 12-hour clock (text already rewritten to 2026-10-5 …): 上午/AM keeps the hour
+    except 12 → 0 (上午12:30 = 00:30); 下午/PM adds 12 except to 12 (下午12:30 = 12:30, 下午2:30 = 14:30).
+    An hour outside 1…12 next to a marker (下午14:30, 0:30 AM) is not guessed: NaT, like any unreadable text."""
+    p = t.str.extract(_TWELVE)
+    mark = p[1].fillna(p[6])
+    hour = pd.to_numeric(p[2].fillna(p[4]), errors="coerce")
+    rest = p[3].fillna(p[5])
+    ok = hour.between(1, 12) & mark.notna()
+    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
+    if ok.any():
+        pm = mark[ok].str.startswith(("下", "P", "p"))
+        h24 = hour[ok].astype("int64") % 12 + 12 * pm.astype("int64")
+        text = p[0][ok] + " " + h24.astype(str).str.zfill(2) + rest[ok]
+        out[ok[ok].index] = _by_formats(text)[0].to_numpy()
     return out
 
 
