@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from servicepledge.inputs import coerce, vocabulary
