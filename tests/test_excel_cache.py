@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -214,3 +215,15 @@ def test_clip_signature_decides_the_clipped_tables(grids):
                 assert not (len(other) == len(got) and other.equals(got))
             seen[sig] = got
     assert len(seen) > 3
+
+
+def test_the_size_estimate_by_hand():
+    """10 rows: float64 8 + nullable boolean 1+1 (mask) + text 8+50 + datetime 8 = 76 bytes a row; a Series of
+    text 58 a row; an index of numbers instead of a range 8 more a row."""
+    df = pd.DataFrame({"f": np.arange(10.0), "b": pd.array([True, None] * 5, dtype="boolean"),
+                       "t": pd.Series(["客户"] * 10, dtype=object),
+                       "d": np.full(10, np.datetime64("2026-10-01", "us"))})
+    assert memo.frame_bytes(df) == 10 * 76 >= df.memory_usage(deep=False).sum()
+    assert memo.frame_bytes(df["t"]) == 580
+    assert memo.frame_bytes(df.set_index(df["f"] * 2)) == 10 * (76 + 8)
+    assert memo.frame_bytes(None, df, df) == 2 * 760

@@ -261,3 +261,35 @@ def test_a_block_of_blank_rows_and_a_changed_header(grids, monkeypatch):
     after = _blocked("Tickets", tk)
     _same_table(after, _whole("Tickets", tk))
     assert before.df["satisfaction"].notna().any() and after[0].df["satisfaction"].isna().all()
+
+
+class JsNull:
+    """Stands for Pyodide's JavaScript null (cells.plain recognises it by its class name)."""
+
+
+def test_entity_and_null_cells_in_a_big_table_read_as_their_plain_values(grids, monkeypatch):
+    """Office.js hands a linked-data cell as a dict (its value under basicValue), Pyodide a JS null as JsNull.
+    Typed in blocks (tables.load converts only the cells of such types), the table is the one of the same cells
+    written as plain values by hand, and the one typed whole after cells.grid converted every cell."""
+    monkeypatch.setattr(memo, "BLOCK_ROWS", 300)
+    monkeypatch.setattr(memo, "MAX_BLOCKS", 8)
+    head, body = grids["Tickets"][0], grids["Tickets"][1:]
+    plain = [list(head) + [""]] + [list(r) + [""] for r in body[:1200]]   # 4 blocks; a column without a name
+    tk = copy.deepcopy(plain)
+    op, sat, eng = head.index("受理时间"), head.index("满意度"), head.index("工程师")
+    for r in (5, 350, 900):                         # a date entity in three blocks
+        tk[r][op] = {"type": "Double", "basicValue": plain[r][op], "basicType": "Double"}
+    tk[400][eng] = {"type": "Entity", "text": "x", "basicValue": plain[400][eng], "properties": {}}
+    tk[401][sat], plain[401][sat] = JsNull(), None  # a null where a score was: blank
+    tk[700][-1] = {"type": "String", "basicValue": ""}          # an entity holding nothing: the column stays empty
+    tk[0][eng] = {"type": "String", "basicValue": head[eng]}    # the header itself an entity
+    got = _blocked("Tickets", tk)
+    assert memo.blocks(memo.fingerprint(tk)) is not None       # (typed in blocks)
+    want = _blocked("Tickets", plain)
+    _same_table(got, want)
+    _same_table(got, _whole("Tickets", tk))
+    assert not any("no header" in r["problem"] for r in got[1].rows)
+    assert got[0].df.loc[got[0].df["_row"] == 402, "satisfaction"].isna().all()
+    assert got[0].df["engineer"].tolist() == want[0].df["engineer"].tolist() and len(got[0].df) == 1200
+    tk[700][-1] = {"type": "String", "basicValue": "备注"}      # now it holds a value: reported on the header row
+    assert any(r["row"] == 1 and "no header" in r["problem"] for r in _blocked("Tickets", tk)[1].rows)

@@ -310,6 +310,18 @@ def parse_period(value=None, default_from: pd.Series | None = None, date1904: bo
 
 
 _AS_OF_FORMS = ("请写成 2026-10-31 18:00 这样的日期时间（或日期）", "write it as a date/time such as 2026-10-31 18:00 (or a date)")
+# Words for "the current moment" typed as text (also Excel's =NOW() typed as text, not entered as a formula):
+# as_of empty already means now, so the message says where to leave it empty.
+_NOW_WORDS = re.compile(r"\s*(?:=?\s*(?:now|today)\s*(?:\(\s*\))?|现在|今天|今日|此刻|当前|当前时间|现在时间)\s*",
+                        re.IGNORECASE)
+
+
+def _now_word_error(value: str) -> InputError:
+    return _err(f"截至时间“{_shown(value)}”是文字，不是日期时间：要按当前时刻出报告，请让截至时间留空（命令行：不写 --as-of；"
+                f"Excel：SP_AsOf 单元格留空，或输入公式 =NOW()，而不是文字）；要指定某一时刻，{_AS_OF_FORMS[0]}",
+                f"as_of '{_shown(value)}' is a word, not a date/time: for the current moment leave as_of empty "
+                f"(command line: leave out --as-of; Excel: leave the SP_AsOf cell empty, or enter =NOW() as a "
+                f"formula, not as text); for a given moment, {_AS_OF_FORMS[1]}")
 
 
 def parse_as_of(value=None, date1904: bool = False) -> pd.Timestamp:
@@ -318,9 +330,12 @@ def parse_as_of(value=None, date1904: bool = False) -> pd.Timestamp:
     A date without a time of day means the end of that day (23:59:59): "as of 2026-10-31" includes
     everything that happened on the 31st. Numbers follow the period's rule: a year (1990…2100) or text
     that is only a number is refused; other numbers are Excel serials of a moment in 1990…2100. A month
-    alone (2026-10) is refused: say which day."""
+    alone (2026-10) is refused: say which day. The words now, today, 现在, 今天 (and =NOW() typed as text) are
+    refused with their own message: leave as_of empty for the current moment."""
     if _blank(value):
         return pd.Timestamp.now().floor("s")
+    if isinstance(value, str) and _NOW_WORDS.fullmatch(value):
+        raise _now_word_error(value)
     if _year_like(value):
         raise _year_error(value, "截至时间", "as_of", "2026-10-31 18:00")
     if isinstance(value, str) and _bare_number(value):

@@ -23,15 +23,17 @@ from ..inputs.tables import Issues, Loaded, load
 from . import memo
 
 
-def typed(name: str, value: list, what: str, fp: bytes, date1904: bool, source: str, plain) -> tuple | None:
+def typed(name: str, value: list, what: str, fp: bytes, date1904: bool, source: str, cells: tuple) -> tuple | None:
     """(Loaded, Issues) of the table argument `value` (header + rows) whose fingerprint `fp` was taken in
     blocks; None when it was not (a small table: type it whole).
-    `plain(rows)` turns one block's cells into plain values (cells.grid)."""
+    `cells` = (plain types, function): cells of other types are turned into plain values by the function
+    (cells.plain), by `tables.load` from the types it looks up anyway."""
     parts = memo.blocks(fp)
     if parts is None:
         return None
     n, head_fp, digests = parts
-    header = list(plain([value[0]])[0])
+    plain_types, plain = cells
+    header = [x if type(x) in plain_types else plain(x) for x in value[0]]
     width = len(header)
     done = []
     for k, digest in enumerate(digests):
@@ -39,21 +41,16 @@ def typed(name: str, value: list, what: str, fp: bytes, date1904: bool, source: 
         key = ("block", name, what, date1904, source, head_fp, n, off, digest)
         hit = memo.get(key)
         if hit is None:
-            rows = plain(value[1 + off:1 + off + n])
+            rows = value[1 + off:1 + off + n]
             if set(map(len, rows)) - {width}:         # ragged rows: pad / cut to the header's width (from_grid)
                 rows = [list(r) + [None] * (width - len(r)) if len(r) < width else list(r)[:width] for r in rows]
-            found = Issues()
-            loaded = load(name, header, rows, first_row=2 + off, date1904=date1904, source=source, issues=found)
-            hit = (loaded, found, off, _repeated(loaded))
+            found, ids = Issues(), {}
+            loaded = load(name, header, rows, first_row=2 + off, date1904=date1904, source=source, issues=found,
+                          cells=cells, ids=ids)
+            hit = (loaded, found, off, ids)
             memo.put(key, hit, memo.loaded_bytes(loaded) + 200 * len(found.rows))
         done.append(hit)
     return _joined(done)
-
-
-def _repeated(loaded: Loaded) -> dict:
-    """Per unique column: the rows whose id repeats an earlier one inside this block (load marked them)."""
-    return {c.name: (loaded.df[c.name].notna() & loaded.df[c.name].duplicated(keep="first")).to_numpy()
-            for c in loaded.table.columns if c.unique and c.name in loaded.headers}
 
 
 def _joined(done: list) -> tuple:
@@ -77,9 +74,9 @@ def _joined(done: list) -> tuple:
     for c in t.columns:                               # ids repeating across blocks (inside one: done by load)
         if not (c.unique and c.name in first.headers):
             continue
-        col = df[c.name]
-        again = (col.notna() & col.duplicated(keep="first")).to_numpy()
-        inside = np.concatenate([x[3][c.name] for x in done])
+        has = np.concatenate([x[3][c.name][0] for x in done])          # (load's masks of each block)
+        again = has & df[c.name].duplicated(keep="first").to_numpy()
+        inside = np.concatenate([x[3][c.name][1] for x in done])
         new = again & ~inside
         if new.any():
             bad.loc[new, :] = True

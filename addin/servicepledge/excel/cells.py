@@ -150,13 +150,6 @@ def grid(v) -> list[list] | None:
     return [[plain(x) for x in r] for r in v]
 
 
-def _plain_rows(rows: list) -> list[list]:
-    """Rows of a range's cells as plain values (see `grid`): the rows themselves when nothing needs converting."""
-    if all(type(r) is list for r in rows) and _PLAIN_TYPES.issuperset(map(type, itertools.chain.from_iterable(rows))):
-        return rows
-    return [[plain(x) for x in r] for r in rows]
-
-
 # cell types that need no plain(): what JSON (xlwings Lite/Server) and COM (classic xlwings) hand over
 _PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.datetime, dt.date, dt.time})
 
@@ -180,7 +173,7 @@ def table(name: str, value, what: str, issues=None, fp=_UNSET):
         found = Issues()
         try:
             from .blocks import typed
-            done = typed(name, value, what, fp, date1904(), f"argument '{what}'", _plain_rows) if fp else None
+            done = typed(name, value, what, fp, date1904(), f"argument '{what}'", (_PLAIN_TYPES, plain)) if fp else None
             if done is not None:           # a big table: typed block by block, unchanged blocks from the cache
                 loaded, found = done
             else:

@@ -18,6 +18,7 @@ _EPOCH_1900 = np.datetime64("1899-12-30", "us")
 _EPOCH_1904 = np.datetime64("1904-01-01", "us")
 _MIN = pd.Timestamp("1900-01-01")
 _MAX = pd.Timestamp("9999-12-31 23:59:59")
+_MIN_US, _MAX_US = np.datetime64(_MIN, "us"), np.datetime64(_MAX, "us")
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
@@ -35,9 +36,26 @@ def _mask(it, n: int) -> np.ndarray:
     return np.fromiter(it, dtype=bool, count=n)
 
 
+class _Types(np.ndarray):
+    """The type of every cell, and `kinds`: the few distinct types, found once (typing a column asks for them
+    several times; a set over 100,000 cells costs ~1 ms). A selection of it finds its own."""
+    _kinds = None
+
+    @property
+    def kinds(self) -> frozenset:
+        if self._kinds is None:
+            self._kinds = frozenset(self.view(np.ndarray))
+        return self._kinds
+
+
 def _types(a: np.ndarray) -> np.ndarray:
     """The type of every cell (one C-level pass): columns are classified by the few types they hold."""
-    return np.fromiter(map(type, a), dtype=object, count=len(a))
+    return np.fromiter(map(type, a), dtype=object, count=len(a)).view(_Types)
+
+
+def _kinds(ta: np.ndarray) -> set:
+    """The distinct types among the cells' types `ta` (a new set: callers may change it)."""
+    return set(ta.kinds) if isinstance(ta, _Types) else set(ta)
 
 
 def _is_type(ta: np.ndarray, t: type) -> np.ndarray:
@@ -52,7 +70,7 @@ def _of_types(a: np.ndarray, pred, ta: np.ndarray | None = None) -> np.ndarray:
     """Mask of the cells whose type satisfies `pred`, deciding once per distinct type, not per cell
     (`ta` = the cells' types when the caller has them already)."""
     ta = _types(a) if ta is None else ta
-    kinds = set(ta)
+    kinds = _kinds(ta)
     if len(kinds) == 1:                       # one type in the column (the usual case): no comparison pass
         return np.full(len(a), bool(pred(kinds.pop())))
     out = np.zeros(len(a), dtype=bool)
@@ -74,7 +92,7 @@ def blank_mask(s: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT or only white space (`ta`: the cells' types, when known)."""
     a = _obj(s)
     ta = _types(a) if ta is None else ta
-    kinds = set(ta)
+    kinds = _kinds(ta)
     if len(kinds) == 1:                       # one type in the column: no selection, no copy
         return pd.Series(_blank_of(kinds.pop(), a), index=s.index)
     na = np.zeros(len(a), dtype=bool)
@@ -146,10 +164,9 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
             out[objs] = _cells_to_datetime(a[objs], ta[objs])
         if txt.any():
             out[txt] = _parse_text_dates(pd.Series(a[txt], dtype=object), date1904).to_numpy()
-    res = pd.Series(out, index=s.index)
-    bad = pd.Series(todo, index=s.index) & (res.isna() | (res < _MIN) | (res > _MAX))
-    res[bad] = pd.NaT
-    return res, bad
+    bad = todo & (np.isnat(out) | (out < _MIN_US) | (out > _MAX_US))     # (NaT compares False)
+    out[bad] = np.datetime64("NaT")
+    return pd.Series(out, index=s.index), pd.Series(bad, index=s.index)
 
 
 def _cells_to_datetime(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
@@ -220,13 +237,48 @@ def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
              .str.replace(r"^(\d{4}-\d{1,2})\.(\d{1,2})", r"\1-\2", regex=True)    # only, so 14:30:01.5 keeps its
              .str.replace("：", ":", regex=False)                                   # fractional seconds
              .str.replace(r"\s+", " ", regex=True).str.strip())
-    out, left = _by_formats(norm)
+    # 2026-10-05 下午2:30, 2026/10/5 2:30 PM: a 12-hour clock, read on its own (never by the formats below)
+    marked = norm.str.contains(_MARK, regex=True).to_numpy(dtype=bool)
+    if marked.any():
+        out = pd.Series(pd.NaT, index=t.index, dtype=DT)
+        left = pd.Series(False, index=t.index)
+        out[marked] = _twelve_hour(norm[marked]).to_numpy()
+        if not marked.all():
+            got, rest = _by_formats(norm[~marked])
+            out[~marked], left[~marked] = got.to_numpy(), rest.to_numpy()
+    else:
+        out, left = _by_formats(norm)
     # numbers typed as text ("46000.5") are serials
     if left.any():
         nums = pd.to_numeric(t[left], errors="coerce")
         ok = nums.notna()
         if ok.any():
             out[ok[ok].index] = serial_to_datetime(nums[ok].to_numpy(), date1904)
+    return out
+
+
+# 上午/下午 (Excel's zh-CN "上午/下午 h:mm" copied as text, OA exports) and AM/PM, a.m./p.m., before or after
+# the time, with or without a space. Other words of the day (中午, 晚上, 凌晨 …) are not read: a guess is a figure.
+_MARK = r"上午|下午|[AaPp]\.?\s?[Mm]\.?"
+_TIME = r"(\d{1,2})(:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+_TWELVE = (rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}})(?:\s*T)?\s*(?:({_MARK})\s*{_TIME}|{_TIME}\s*({_MARK}))$")
+
+
+def _twelve_hour(t: pd.Series) -> pd.Series:
+    """Date-times written with a 12-hour clock (text already rewritten to 2026-10-5 …): 上午/AM keeps the hour
+    except 12 → 0 (上午12:30 = 00:30); 下午/PM adds 12 except to 12 (下午12:30 = 12:30, 下午2:30 = 14:30).
+    An hour outside 1…12 next to a marker (下午14:30, 0:30 AM) is not guessed: NaT, like any unreadable text."""
+    p = t.str.extract(_TWELVE)
+    mark = p[1].fillna(p[6])
+    hour = pd.to_numeric(p[2].fillna(p[4]), errors="coerce")
+    rest = p[3].fillna(p[5])
+    ok = hour.between(1, 12) & mark.notna()
+    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
+    if ok.any():
+        pm = mark[ok].str.startswith(("下", "P", "p"))
+        h24 = hour[ok].astype("int64") % 12 + 12 * pm.astype("int64")
+        text = p[0][ok] + " " + h24.astype(str).str.zfill(2) + rest[ok]
+        out[ok[ok].index] = _by_formats(text)[0].to_numpy()
     return out
 
 
@@ -239,10 +291,12 @@ def to_date(s: pd.Series, date1904: bool = False, blank=None, *, ta=None) -> tup
 def _memo(fn):
     """Apply `fn` to every cell, computing each distinct (type, value) once (cells repeat a lot): the
     cells of each type are factorized (so 1, 1.0 and TRUE stay apart) and `fn` runs on the distinct values."""
-    def run(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarray:
+    def run(a: np.ndarray, ta: np.ndarray | None = None, pre: "TextCells | None" = None) -> np.ndarray:
+        if pre is not None and pre.codes is not None:     # a column of text factorized already (text_cells)
+            return _objs([fn(v) for v in pre.uniq])[pre.codes]
         out = np.empty(len(a), dtype=object)
         ta = _types(a) if ta is None else ta
-        kinds = set(ta)
+        kinds = _kinds(ta)
         for t in kinds:
             sel = _is_type(ta, t) if len(kinds) > 1 else slice(None)
             sub = a[sel]
@@ -262,12 +316,12 @@ def _objs(values: list) -> np.ndarray:
     return out
 
 
-def to_yesno(s: pd.Series, blank=None, kind: str = "yesno", *, ta=None) -> tuple[pd.Series, pd.Series]:
+def to_yesno(s: pd.Series, blank=None, kind: str = "yesno", *, ta=None, pre=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> nullable boolean (pd.NA for blank and for unknown words, which are also marked bad).
 
     `kind` picks the vocabulary (vocabulary.TABLES): yesno, approval, complex, quality, certified, workday."""
     a, ta, blank = _cells(s, blank, ta)
-    vals = _memo(lambda v: vocabulary.meaning(kind, v))(a, ta)
+    vals = _memo(lambda v: vocabulary.meaning(kind, v))(a, ta, pre)
     yes, no = vals == True, vals == False   # noqa: E712  (True, False or None per cell, compared in C)
     known = yes | no
     out = pd.Series(pd.arrays.BooleanArray(yes, ~known | blank), index=s.index)
@@ -275,8 +329,8 @@ def to_yesno(s: pd.Series, blank=None, kind: str = "yesno", *, ta=None) -> tuple
 
 
 def _yesno_kind(kind: str):
-    def conv(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
-        return to_yesno(s, blank, kind, ta=ta)
+    def conv(s: pd.Series, blank=None, *, ta=None, pre=None) -> tuple[pd.Series, pd.Series]:
+        return to_yesno(s, blank, kind, ta=ta, pre=pre)
     conv.__doc__ = f"Cells -> nullable boolean with the '{kind}' vocabulary."
     return conv
 
@@ -304,10 +358,10 @@ def _priority_one(v):
     return vocabulary.meaning("priority", v)
 
 
-def to_priority(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
+def to_priority(s: pd.Series, blank=None, *, ta=None, pre=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> 'P1'..'P4' (None for blank). Accepts P1, 1, 一级…四级, 特急/紧急/高/中/低, 'P1 - 紧急', '1 - Critical'."""
     a, ta, blank = _cells(s, blank, ta)
-    vals = _memo(_priority_one)(a, ta)
+    vals = _memo(_priority_one)(a, ta, pre)
     vals[blank] = None
     known = ~pd.isna(vals)
     return pd.Series(vals, index=s.index, dtype=object), pd.Series(~blank & ~known, index=s.index)
@@ -321,8 +375,12 @@ def _text_one(v):
     return str(v).strip()
 
 
-def to_text(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
+def to_text(s: pd.Series, blank=None, *, ta=None, pre=None) -> tuple[pd.Series, pd.Series]:
     """Cells -> str (None for blank). Whole numbers lose their '.0' (ids typed as numbers)."""
+    if pre is not None and pre.stripped is not None:   # a column of text stripped already (text_cells)
+        vals = pre.stripped.copy()
+        vals[pre.blank] = None
+        return pd.Series(vals, index=s.index, dtype=object), pd.Series(False, index=s.index)
     a, ta, blank = _cells(s, blank, ta)
     st = _is_str(a, ta) & ~blank
     if st.all():                              # a column of text (the usual case): strip, nothing else
@@ -344,6 +402,33 @@ def to_raw(s: pd.Series, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
     out = _obj(s).copy()
     out[blank] = None
     return pd.Series(out, index=s.index, dtype=object), pd.Series(False, index=s.index)
+
+
+class TextCells:
+    """What typing finds once in a column whose every cell is text (ids, names, yes/no words): every cell stripped
+    (kind text) or the column's distinct values (kinds read through a vocabulary), and from that its blank cells,
+    so the blanks cost no pass of their own over the cells. Given to the converter as `pre`."""
+    BY_VALUE = frozenset({"priority", *vocabulary.BOOL_KINDS})
+
+    def __init__(self, blank: np.ndarray, stripped: np.ndarray | None = None, codes=None, uniq=None):
+        self.blank, self.stripped, self.codes, self.uniq = blank, stripped, codes, uniq
+
+    def take(self, keep: np.ndarray) -> "TextCells":
+        return TextCells(self.blank[keep], None if self.stripped is None else self.stripped[keep],
+                         None if self.codes is None else self.codes[keep], self.uniq)
+
+
+def text_cells(kind: str, a: np.ndarray, ta: np.ndarray) -> TextCells | None:
+    """TextCells of the cells `a` (types `ta`) read as `kind`; None unless every cell is a str and `kind` is text
+    or a vocabulary kind. A cell is blank when it strips to "" (that is "" or only white space, as blank_mask)."""
+    if not len(a) or (kind != "text" and kind not in TextCells.BY_VALUE) or _kinds(ta) != {str}:
+        return None
+    if kind == "text":
+        stripped = np.fromiter(map(str.strip, a), dtype=object, count=len(a))
+        return TextCells(np.asarray(stripped == "", dtype=bool), stripped=stripped)
+    codes, uniq = pd.factorize(a, use_na_sentinel=False)
+    blank = np.fromiter((not u.strip() for u in uniq), dtype=bool, count=len(uniq))
+    return TextCells(blank[codes], codes=codes, uniq=uniq)
 
 
 CONVERTERS = {"raw": to_raw, "datetime": to_datetime, "date": to_date, "yesno": to_yesno, "number": to_number,

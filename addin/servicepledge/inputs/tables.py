@@ -161,12 +161,16 @@ def match_headers(table: Table, header: list) -> dict[str, int]:
 
 def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: bool = False,
          source: str = "", issues: Issues | None = None, skip_blank_rows: bool = True,
-         first_col: int = 1, labels: list | None = None) -> Loaded:
+         first_col: int = 1, labels: list | None = None, cells=None, ids: dict | None = None) -> Loaded:
     """Type a raw table. `rows` is a 2-D list or a DataFrame of raw values (columns in header order).
 
     Raises InputError when a required column is missing. Cell problems go to `issues`; so do headers
     that match no column (`headers.check`; `first_col` = Excel column number of the first header).
     `labels`: the headers as the file writes them when a mapping renamed them (data issues name these).
+    `cells` = (plain types, function): every cell whose type is not one of the plain types is first replaced by
+    function(cell) (the Excel layer's Office.js entities and Pyodide nulls), found from the cells' types that
+    typing looks up anyway, so cells that need nothing cost no pass of their own.
+    `ids`: a dict filled with {unique column: (rows with an id, rows repeating an earlier id)} as numpy masks.
     """
     t = TABLES[table_name]
     issues = issues if issues is not None else Issues()
@@ -190,40 +194,53 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     raw = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), dtype=object)
     raw = raw.reindex(columns=range(len(header))) if not isinstance(rows, pd.DataFrame) else raw
     raw.columns = range(raw.shape[1])
-    near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
-    raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
     # each column looked at once: the type of every object cell, then its blank cells from those types
     types = {c: coerce._types(raw[i].to_numpy()) for c, i in found.items() if raw[i].dtype == object}
-    blanks = {c: _blank(raw[i], types.get(c)) for c, i in found.items()}
+    if cells is not None:
+        _plain_cells(raw, found, header, types, *cells)
+    near = check_headers(t, header, found, raw, header_row=first_row - 1, first_col=first_col, issues=issues)
+    raw["_row"] = np.arange(first_row, first_row + len(raw), dtype="int64")
+    kinds = {c.name: c.kind for c in t.columns}
+    text = {c: p for c, ta in types.items() if (p := coerce.text_cells(kinds[c], raw[found[c]].to_numpy(), ta))}
+    blanks = {c: pd.Series(text[c].blank, index=raw.index) if c in text else _blank(raw[i], types.get(c))
+              for c, i in found.items()}
     if skip_blank_rows and len(raw) and blanks:
         keep = ~np.logical_and.reduce([b.to_numpy() for b in blanks.values()])
         if not keep.all():                    # rows where every known column is blank: left out
             raw = raw[keep]
             blanks = {c: b[keep] for c, b in blanks.items()}
             types = {c: ta[keep] for c, ta in types.items()}
+            text = {c: p.take(keep) for c, p in text.items()}
     raw = raw.reset_index(drop=True)
     blanks = {c: b.reset_index(drop=True) for c, b in blanks.items()}
-    df = pd.DataFrame(index=raw.index)
-    bad = pd.DataFrame(False, index=raw.index, columns=list(t.names))
+    n = len(raw)
+    rows_of = raw["_row"].to_numpy()
+    cols, bad = {}, np.zeros((n, len(t.names)), dtype=bool)     # assembled once (not a frame grown column by column)
     headers = {c: (labels[i] if labels and i < len(labels) and labels[i] else header[i]) for c, i in found.items()}
-    for c in t.columns:
+    for k, c in enumerate(t.columns):
         if c.name not in found:
-            df[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
+            cols[c.name] = pd.Series(index=raw.index, dtype=_dtype(c.kind))
             continue
-        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name))
-        df[c.name] = vals
+        vals, b = _convert(c.kind, raw[found[c.name]], blanks[c.name], date1904, types.get(c.name), text.get(c.name))
+        cols[c.name] = vals
+        b = b.to_numpy()
         if b.any():
-            bad[c.name] = b.to_numpy()
-            issues.add_many(t.name, raw["_row"][b], headers[c.name], _PROBLEM.get(c.kind, ("无法使用的值", "unusable value")))
+            bad[:, k] = b
+            issues.add_many(t.name, rows_of[b], headers[c.name], _PROBLEM.get(c.kind, ("无法使用的值", "unusable value")))
         if c.required:
-            miss = vals.isna() & ~b
+            miss = vals.isna().to_numpy() & ~b
             if miss.any():
-                bad.loc[miss, c.name] = True
-                issues.add_many(t.name, raw["_row"][miss], headers[c.name], ("必填项为空", "required value is blank"))
-    df["_row"] = raw["_row"].to_numpy()
+                bad[miss, k] = True
+                issues.add_many(t.name, rows_of[miss], headers[c.name], ("必填项为空", "required value is blank"))
+    cols["_row"] = rows_of
+    df = pd.DataFrame(cols, index=raw.index, copy=False)      # (every column a new array: nothing to copy)
+    bad = pd.DataFrame(bad, index=raw.index, columns=list(t.names), copy=False)
     for c in t.columns:
         if c.unique and c.name in found:
-            dup = df[c.name].notna() & df[c.name].duplicated(keep="first")
+            has = df[c.name].notna().to_numpy()
+            dup = has & df[c.name].duplicated(keep="first").to_numpy()
+            if ids is not None:
+                ids[c.name] = (has, dup)
             if dup.any():
                 bad.loc[dup, :] = True    # the first occurrence is used: a repeated row counts nowhere
                 for r, v in zip(df.loc[dup, "_row"], df.loc[dup, c.name]):
@@ -233,6 +250,25 @@ def load(table_name: str, header: list, rows, *, first_row: int = 2, date1904: b
     from .checks import run_checks
     run_checks(loaded, issues)
     return loaded
+
+
+def _plain_cells(raw: pd.DataFrame, found: dict, header: list, types: dict, plain_types, fn) -> None:
+    """Replace, in place, the cells of `raw` whose type is not in `plain_types` by fn(cell): in the known columns
+    (their `types` updated) and in the columns without a header (headers.check looks whether they hold values)."""
+    unnamed = [i for i, h in enumerate(header) if not h and i in raw.columns and raw[i].dtype == object]
+    for c, i in [*found.items(), *((None, i) for i in unnamed)]:
+        if c is not None and c not in types:
+            continue
+        ta = types[c] if c is not None else coerce._types(raw[i].to_numpy())
+        odd = [k for k in coerce._kinds(ta) if k not in plain_types]
+        if not odd:
+            continue
+        a = raw[i].to_numpy(dtype=object).copy()
+        sel = np.logical_or.reduce([coerce._is_type(ta, k) for k in odd])
+        a[sel] = coerce._objs([fn(x) for x in a[sel]])
+        raw[i] = a
+        if c is not None:
+            types[c] = coerce._types(a)
 
 
 def _blank(col: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
@@ -248,7 +284,8 @@ def _blank(col: pd.Series, ta: np.ndarray | None = None) -> pd.Series:
     return col.isna()
 
 
-def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np.ndarray | None = None):
+def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np.ndarray | None = None,
+             text: coerce.TextCells | None = None):
     """One raw column -> (typed values, bad cells) with coerce.CONVERTERS[kind]. Columns that arrive typed
     (Parquet) take a shortcut: datetimes and numbers as they are, a categorical column by converting its
     distinct values only; everything else cell by cell as Excel's cells are."""
@@ -279,6 +316,8 @@ def _convert(kind: str, col: pd.Series, blank: pd.Series, date1904: bool, ta: np
         return vals, pd.Series(cbad.to_numpy()[take] & ~miss, index=col.index)
     if col.dtype != object:
         col, ta = col.astype(object), None
+    if text is not None:                     # a column of text: the work text_cells did is used again
+        return conv(col, blank, ta=ta, pre=text)
     return conv(col, date1904, blank, ta=ta) if dated else conv(col, blank, ta=ta)
 
 
@@ -296,8 +335,9 @@ def _where_zh(source: str) -> str:
 def order_check(loaded: Loaded, start: str, stops: list[str], issues: Issues) -> None:
     """Mark stop cells that lie before the start cell (a data issue, never a zero)."""
     df = loaded.df
+    first = df[start].to_numpy()
     for stop in stops:
-        before = df[stop].notna() & df[start].notna() & (df[stop] < df[start])
+        before = df[stop].to_numpy() < first           # NaT on either side compares False
         if before.any():
             loaded.bad.loc[before, stop] = True
             issues.add_many(loaded.table.name, df.loc[before, "_row"], loaded.header(stop),

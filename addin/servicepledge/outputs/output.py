@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import outfile, sheets, xlsx
+from . import outfile, sheets
 from ..report import Report
 
 
@@ -71,6 +71,7 @@ def write_report(r: Report, out: Path, *, mask: bool = True, force: bool = False
                  charts: bool = True) -> Path:
     """Write the report workbook; never over the input file, never half-written, never into a folder
     that does not exist. `out` without extension gets '.xlsx'; problems raise outfile.WriteError."""
+    from . import xlsx    # openpyxl (~0.05 s to import) only when a workbook is written: not for --json
     out = report_target(r, out, force=force, input_path=input_path)
     models = sheets.build(r, mask=mask)
     wb = xlsx.new_workbook(models)
