@@ -1,12 +1,11 @@
 """The fast read of a big input sheet: fastexcel (Rust, calamine inside) hands over whole columns as Arrow.
 
-Used only for a sheet with its header in row 1 whose box the safety scan (scan.py) found in proportion.
-Each column holding one kind of cell is typed by fastexcel (strict typing: all dates, all numbers, all
-text, all yes/no; empty and error cells count as blank, as python-calamine reports them); a column the
-scan saw holding several kinds (text among numbers, '待定' among dates) is read as text and rebuilt cell by
-cell from the sheet's XML (mixedcells.py). Anything else — a header that is not plain text, a date outside
-1900-03-01 … 9999-12-31, a mapping for the table, a mixed cell that cannot be rebuilt exactly — returns
-None and the sheet is read cell by cell exactly as before by python-calamine. Without python-calamine
+Used only for a sheet with its header in row 1 whose box the safety scan (scan.py) found in proportion,
+and only when every column holds one kind of cell (fastexcel's strict typing: all dates, all numbers, all
+text, all yes/no; empty and error cells count as blank, as python-calamine reports them). Anything else —
+a column the scan saw holding several kinds (text among numbers, '待定' among dates: known before fastexcel
+parses anything), a header that is not plain text, a date outside 1900-03-01 … 9999-12-31, a mapping for
+the table — returns None and the sheet is read cell by cell exactly as before by python-calamine. Without python-calamine
 (or when it cannot open the file) openpyxl reads as before and fastexcel is not used.
 
 What comes out is what `tables.load` would have been given by python-calamine, column by column: date
@@ -23,7 +22,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 
-from . import coerce, scan
+from . import coerce
 from .schema import TABLES
 
 _ROW = re.compile(rb"<row\b([^>]*?)(/?)>")
@@ -143,16 +142,9 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
          header: list | None, cache: dict | None, kinds=None):
     if mapped or not available() or not header_is_text(path, part):
         return None
-    mixed = [] if kinds is None else mixed_columns(kinds, width)
-    if mixed is None:
-        return None             # a kind of cell fastexcel has no column type for: cell by cell
-    cells = None
-    if mixed:                   # strict typing would fail after parsing the whole sheet: these columns as text,
-        from . import mixedcells             # rebuilt cell by cell from the XML (mixedcells.py)
-        styles = mixedcells.duration_styles(path)
-        cells = None if styles is None else mixedcells.read(scan.chunks(path, part), mixed)
-        if cells is None:
-            return None
+    if kinds is not None and mixed_columns(kinds, width) != []:
+        return None             # a mixed column (or a kind of cell fastexcel has no column type for): strict
+                                # typing would fail after parsing the whole sheet; python-calamine reads it
     import fastexcel
     import pyarrow as pa
     quiet = _Quiet()
@@ -162,8 +154,7 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
     try:
         cache = {} if cache is None else cache
         reader = cache.get("reader") or cache.setdefault("reader", fastexcel.read_excel(str(path)))
-        sh = reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict",
-                               dtypes={i: "string" for i in mixed} or None)
+        sh = reader.load_sheet(sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict")
         cols = sh.available_columns()
         if not cols or cols[0].absolute_index != 0 or len(cols) > width:
             return None
@@ -184,16 +175,10 @@ def _read(path, part: str, sheet: str, table: str, width: int, date1904: bool, m
     found = match_headers(TABLES[table], [n.strip() for n in names])
     col_at = {i: TABLES[table].column(c) for c, i in found.items()}
     n = batch.num_rows
-    if any(i >= batch.num_columns for i in mixed):
-        return None
     out = {}
     for i in range(batch.num_columns):
         c = col_at.get(i)
-        if i in mixed:
-            col = out[i] = mixedcells.values(cells[i], batch.column(i), n, date1904,
-                                             styles, _LOW, _HIGH)
-        else:
-            col = out[i] = _column(batch.column(i), c and c.kind, date1904, pa, bool(c and not c.unique))
+        col = out[i] = _column(batch.column(i), c and c.kind, date1904, pa, bool(c and not c.unique))
         if col is None:
             return None
     for i in range(batch.num_columns, width):      # columns with formatting but no value: blank
