@@ -269,9 +269,7 @@ def _twelve_hour(t: pd.Series) -> pd.Series:
     except 12 → 0 (上午12:30 = 00:30); 下午/PM adds 12 except to 12 (下午12:30 = 12:30, 下午2:30 = 14:30).
     An hour outside 1…12 next to a marker (下午14:30, 0:30 AM) is not guessed: NaT, like any unreadable text."""
     p = t.str.extract(_TWELVE)
-    mark = p[1].fillna(p[6])
-    hour = pd.to_numeric(p[2].fillna(p[4]), errors="coerce")
-    rest = p[3].fillna(p[5])
+    mark, hour, rest = _either(p[1], p[6]), pd.to_numeric(_either(p[2], p[4]), errors="coerce"), _either(p[3], p[5])
     ok = hour.between(1, 12) & mark.notna()
     out = pd.Series(pd.NaT, index=t.index, dtype=DT)
     if ok.any():
@@ -280,6 +278,12 @@ def _twelve_hour(t: pd.Series) -> pd.Series:
         text = p[0][ok] + " " + h24.astype(str).str.zfill(2) + rest[ok]
         out[ok[ok].index] = _by_formats(text)[0].to_numpy()
     return out
+
+
+def _either(x: pd.Series, y: pd.Series) -> pd.Series:
+    """x where it matched, else y (pandas 2's fillna on text columns warns of a future change of dtype)."""
+    a = x.to_numpy(dtype=object)
+    return pd.Series(np.where(pd.isna(a), y.to_numpy(dtype=object), a), index=x.index, dtype=object)
 
 
 def to_date(s: pd.Series, date1904: bool = False, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
