@@ -99,3 +99,39 @@ def test_one_type_columns_take_the_same_answer_as_mixed_ones():
     assert v2.iloc[500:].tolist()[1:] == [True, False] and pd.isna(v2.iloc[500])
     t1, _ = coerce.to_text(col)
     assert t1.tolist() == [None if w.strip() == "" else w.strip() for w in col]
+
+
+_FORMS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+          "%Y-%m-%d %H:%M:%S.%f", "%Y-%m", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
+          "%Y.%m.%d %H:%M", "%Y-%m-%d  %H:%M", "%Y/%m/%d %I:%M %p"]
+
+
+def _text_date(rng: random.Random, form: str) -> str:
+    moment = dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(400 * 1440), microseconds=rng.choice([0, 500000]))
+    return moment.strftime(form)
+
+
+def test_text_dates_in_any_order_of_formats():
+    """Long columns try first the formats that read their first cells, and skip the as-written ISO pass when
+    none of the first cells is ISO text: the same dates as trying every format in the listed order on every
+    cell (coerce._SAMPLE made larger than the column). Columns whose first cells are one form and later cells
+    others, with numbers typed as text, 12-hour times, words and blanks among them."""
+    rng = random.Random(11)
+    extras = ["", "  ", "待定", "46300.5", "now", "2026-13-45", "2026-10-05 下午2:30", "14:30"]
+    for k in range(16):
+        n = rng.choice([300, 700, 1500])
+        first, other = rng.sample(_FORMS, 2)
+        cells = [_text_date(rng, first) for _ in range(rng.randrange(0, 100))]
+        cells += [rng.choice(extras) if rng.random() < 0.1 else _text_date(rng, rng.choice([first, other] + _FORMS))
+                  for _ in range(n - len(cells))]
+        s = pd.Series(cells, dtype=object)
+        got, got_bad = coerce.to_datetime(s)
+        keep = coerce._SAMPLE
+        try:
+            coerce._SAMPLE = 10 ** 9
+            want, want_bad = coerce.to_datetime(s)
+        finally:
+            coerce._SAMPLE = keep
+        pd.testing.assert_series_equal(got, want)
+        assert got_bad.tolist() == want_bad.tolist()
+        assert got.notna().sum() > n // 2, (first, other)      # the dates were read, not all refused alike
