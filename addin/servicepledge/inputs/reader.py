@@ -308,9 +308,3 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> 
         inputs.append({"file": mapping.origin, "format": "mapping"})
     return Workbook(loaded, issues, str(path), sha, date1904, found, inputs)
 
-
-def _box(ref: str) -> Box:
-    """'B2:D9' -> Box(2, 2, 9, 4)."""
-    from openpyxl.utils.cell import range_boundaries
-    left, top, right, bottom = range_boundaries(ref)
-    return Box(top, left, bottom, right)
