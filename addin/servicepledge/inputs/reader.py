@@ -307,4 +307,3 @@ def _read(path: Path, grids: _Grids, date1904: bool, progress, mapping=None) -> 
     if mapping:
         inputs.append({"file": mapping.origin, "format": "mapping"})
     return Workbook(loaded, issues, str(path), sha, date1904, found, inputs)
-
