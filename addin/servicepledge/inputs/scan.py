@@ -211,7 +211,20 @@ class Layout:
         return e
 
     def _chunks(self, part: str):
-        return chunks(self.path, part)
+        """The part's XML in chunks of about 1 MB, each ending before an unfinished tag."""
+        with zipfile.ZipFile(self.path) as z, z.open(part) as f:
+            tail = b""
+            while True:
+                data = f.read(CHUNK)
+                buf = tail + data
+                if not data:
+                    yield buf
+                    return
+                cut = buf.rfind(b"<")       # '<' never occurs inside a tag of well-formed XML
+                buf, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+                if len(tail) > CHUNK:       # a tag longer than a chunk is no cell
+                    tail = b""
+                yield buf
 
     def _scan(self, part: str, exact: bool) -> Extent:
         bottom = right = n = 0
@@ -247,23 +260,6 @@ class Layout:
         r = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
         c = np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32)
         return Extent(int(r.max()) if len(r) else 0, int(c.max()) if len(c) else 0, len(r), nonfinite, r, c)
-
-
-def chunks(path, part: str):
-    """The part's XML in chunks of about 1 MB, each ending before an unfinished tag."""
-    with zipfile.ZipFile(path) as z, z.open(part) as f:
-        tail = b""
-        while True:
-            data = f.read(CHUNK)
-            buf = tail + data
-            if not data:
-                yield buf
-                return
-            cut = buf.rfind(b"<")       # '<' never occurs inside a tag of well-formed XML
-            buf, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-            if len(tail) > CHUNK:       # a tag longer than a chunk is no cell
-                tail = b""
-            yield buf
 
 
 _POS = np.arange(11)
@@ -356,8 +352,8 @@ def _learn_kinds(a: np.ndarray, lt: np.ndarray, ci: np.ndarray, g: np.ndarray, n
     kind = np.where(one, _KIND_OF_T[b2], NUMBER).astype(np.uint8)
     kind[q & (b2 == 114) & (b3 == 116) & ((b4 == 83) | ((b4 == 115) & (b5 == 34)))] = TEXT   # t="inlineStr" / "str"
     kind[b1 == 47] = 0                                               # '/>': no value
-    one = np.flatnonzero(nd == 1)                                   # row 1 (the header) does not count
-    kind[one[g[nl[one].astype(np.intp), one] == 49]] = 0
+    short = np.flatnonzero(nd == 1)                                 # row 1 (the header) does not count
+    kind[short[g[nl[short].astype(np.intp), short] == 49]] = 0
     let = g[:3].astype(np.int32) - 64
     col = np.where(nl == 1, let[0], np.where(nl == 2, let[0] * 26 + let[1], let[0] * 676 + let[1] * 26 + let[2]))
     codes = np.flatnonzero(np.bincount(col * 16 + kind, minlength=16))
