@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from servicepledge.inputs import coerce, scan
+from servicepledge.inputs import coerce, scan, textdates
 
 _REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 
@@ -114,7 +114,7 @@ def _text_date(rng: random.Random, form: str) -> str:
 def test_text_dates_in_any_order_of_formats():
     """Long columns try first the formats that read their first cells, and skip the as-written ISO pass when
     none of the first cells is ISO text: the same dates as trying every format in the listed order on every
-    cell (coerce._SAMPLE made larger than the column). Columns whose first cells are one form and later cells
+    cell (textdates._SAMPLE made larger than the column). Columns whose first cells are one form and later cells
     others, with numbers typed as text, 12-hour times, words and blanks among them."""
     rng = random.Random(11)
     extras = ["", "  ", "待定", "46300.5", "now", "2026-13-45", "2026-10-05 下午2:30", "14:30"]
@@ -126,12 +126,12 @@ def test_text_dates_in_any_order_of_formats():
                   for _ in range(n - len(cells))]
         s = pd.Series(cells, dtype=object)
         got, got_bad = coerce.to_datetime(s)
-        keep = coerce._SAMPLE
+        keep = textdates._SAMPLE
         try:
-            coerce._SAMPLE = 10 ** 9
+            textdates._SAMPLE = 10 ** 9
             want, want_bad = coerce.to_datetime(s)
         finally:
-            coerce._SAMPLE = keep
+            textdates._SAMPLE = keep
         pd.testing.assert_series_equal(got, want)
         assert got_bad.tolist() == want_bad.tolist()
         assert got.notna().sum() > n // 2, (first, other)      # the dates were read, not all refused alike

@@ -216,15 +216,15 @@ def test_cli_bad_csv_is_one_line_exit_2(tmp_path):
 
 
 def test_iso_text_dates_fast_path_reads_what_the_full_rewrite_reads():
-    """CSV dates are text: ISO text is parsed as written (coerce._iso_first); the result must be the one
+    """CSV dates are text: ISO text is parsed as written (textdates._iso_first); the result must be the one
     the full rewriting (年月日, slashes, dots, full-width colons) gives for every form."""
     import pandas as pd
-    from servicepledge.inputs import coerce
+    from servicepledge.inputs import textdates
     forms = ["2026-10-05 09:00", "2026-10-05 09:00:30", "2026-10-05", "2026-1-5 9:05", "2026-10-05T09:00:00",
              "2026-10-05T09:00", "2026-10-05 09:00:01.5", "2026-10", " 2026-10-05  09:00 ", "2026年10月5日 9:00",
              "2026/10/05 09:00", "2026.10.05", "2026-10-05 09：00", "46300.5", "2026-13-01", "昨天", "2026-02-30"]
     t = pd.Series(forms, dtype=object)
-    fast = coerce._parse_text_dates(t, False)
-    slow = coerce._parse_rewritten(t.str.strip(), False)
+    fast = textdates.parse(t, False)
+    slow = textdates._parse_rewritten(t.str.strip(), False)
     pd.testing.assert_series_equal(fast, slow)
     assert fast[0] == pd.Timestamp("2026-10-05 09:00") and pd.isna(fast[15]) and pd.isna(fast[16])

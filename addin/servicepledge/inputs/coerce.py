@@ -21,9 +21,6 @@ _MAX = pd.Timestamp("9999-12-31 23:59:59")
 _MIN_US, _MAX_US = np.datetime64(_MIN, "us"), np.datetime64(_MAX, "us")
 
 
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m")
-
 
 _NUM_TYPES = (int, float, np.integer, np.floating)
 
@@ -163,7 +160,8 @@ def to_datetime(s: pd.Series, date1904: bool = False, blank: pd.Series | None = 
         if objs.any():   # datetime / date / Timestamp cells (time-of-day alone is not a date)
             out[objs] = _cells_to_datetime(a[objs], ta[objs])
         if txt.any():
-            out[txt] = _parse_text_dates(pd.Series(a[txt], dtype=object), date1904).to_numpy()
+            from .textdates import parse
+            out[txt] = parse(pd.Series(a[txt], dtype=object), date1904).to_numpy()
     bad = todo & (np.isnat(out) | (out < _MIN_US) | (out > _MAX_US))     # (NaT compares False)
     out[bad] = np.datetime64("NaT")
     return pd.Series(out, index=s.index), pd.Series(bad, index=s.index)
@@ -192,112 +190,6 @@ def _cells_to_datetime(a: np.ndarray, ta: np.ndarray | None = None) -> np.ndarra
 
 def _date_type(t) -> bool:
     return issubclass(t, (_dt.datetime, _dt.date))
-
-
-def _parse_text_dates(t: pd.Series, date1904: bool) -> pd.Series:
-    t = t.str.strip()
-    if _by_formats(t.iloc[:_SAMPLE])[0].notna().any():
-        out = _iso_first(t)      # text already in an ISO form (every CSV export's dates): no rewriting
-        rest = out.isna()
-        if rest.any():
-            out[rest] = _parse_rewritten(t[rest], date1904).to_numpy()
-    else:                        # no ISO text among the first cells (2026/10/05 14:30, 2026年10月5日): rewritten
-        out = _parse_rewritten(t, date1904)     # at once, which leaves ISO text as it is: the same result
-    # pandas reads the words "now" and "today" as the clock's current moment: a cell holding them would
-    # take a different date on every reading. Not a date: unreadable, reported like any other such cell.
-    clock = t.isin(("now", "today")).to_numpy()
-    if clock.any():
-        out[clock] = pd.NaT
-    return out
-
-
-def _iso_first(t: pd.Series) -> pd.Series:
-    """The cells of `t` that parse as written with the ISO formats (the rewriting below leaves such text
-    unchanged, so the result is the same); NaT elsewhere."""
-    return _by_formats(t)[0]
-
-
-_SAMPLE = 64     # cells looked at first to decide which formats to try first
-
-
-def _by_formats(t: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(the cells of `t` parsed by the one of _DATE_FORMATS that reads them, NaT elsewhere; which are left).
-    A text matches at most one of the formats (each fixes its separators and fields), so they may be tried in
-    any order: a long column tries first those that read its first cells, and the others only on what is left
-    (one pass over the column instead of one per format before the right one)."""
-    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
-    left = pd.Series(True, index=t.index)
-    formats = _DATE_FORMATS
-    if len(t) > 4 * _SAMPLE:
-        head = t.iloc[:_SAMPLE]
-        hits = [int(pd.to_datetime(head, format=f, errors="coerce").notna().sum()) for f in formats]
-        formats = [f for _, f in sorted(zip(hits, formats), key=lambda x: -x[0])]    # (stable: ties as listed)
-    for fmt in formats:
-        if not left.any():
-            break
-        got = pd.to_datetime(t[left], format=fmt, errors="coerce")
-        ok = got.notna()
-        if ok.any():
-            idx = ok[ok].index
-            out[idx] = got[ok].astype(DT)
-            left[idx] = False
-    return out, left
-
-
-def _parse_rewritten(t: pd.Series, date1904: bool) -> pd.Series:
-    norm = (t.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
-             .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
-             .str.replace(r"^(\d{4})\.(\d{1,2})(?=\.|$)", r"\1-\2", regex=True)   # 2026.10.05: dots of the date
-             .str.replace(r"^(\d{4}-\d{1,2})\.(\d{1,2})", r"\1-\2", regex=True)    # only, so 14:30:01.5 keeps its
-             .str.replace("：", ":", regex=False)                                   # fractional seconds
-             .str.replace(r"\s+", " ", regex=True).str.strip())
-    # 2026-10-05 下午2:30, 2026/10/5 2:30 PM: a 12-hour clock, read on its own (never by the formats below)
-    marked = norm.str.contains(_MARK, regex=True).to_numpy(dtype=bool)
-    if marked.any():
-        out = pd.Series(pd.NaT, index=t.index, dtype=DT)
-        left = pd.Series(False, index=t.index)
-        out[marked] = _twelve_hour(norm[marked]).to_numpy()
-        if not marked.all():
-            got, rest = _by_formats(norm[~marked])
-            out[~marked], left[~marked] = got.to_numpy(), rest.to_numpy()
-    else:
-        out, left = _by_formats(norm)
-    # numbers typed as text ("46000.5") are serials
-    if left.any():
-        nums = pd.to_numeric(t[left], errors="coerce")
-        ok = nums.notna()
-        if ok.any():
-            out[ok[ok].index] = serial_to_datetime(nums[ok].to_numpy(), date1904)
-    return out
-
-
-# 上午/下午 (Excel's zh-CN "上午/下午 h:mm" copied as text, OA exports) and AM/PM, a.m./p.m., before or after
-# the time, with or without a space. Other words of the day (中午, 晚上, 凌晨 …) are not read: a guess is a figure.
-_MARK = r"上午|下午|[AaPp]\.?\s?[Mm]\.?"
-_TIME = r"(\d{1,2})(:\d{2}(?::\d{2}(?:\.\d+)?)?)"
-_TWELVE = (rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}})(?:\s*T)?\s*(?:({_MARK})\s*{_TIME}|{_TIME}\s*({_MARK}))$")
-
-
-def _twelve_hour(t: pd.Series) -> pd.Series:
-    """Date-times written with a 12-hour clock (text already rewritten to 2026-10-5 …): 上午/AM keeps the hour
-    except 12 → 0 (上午12:30 = 00:30); 下午/PM adds 12 except to 12 (下午12:30 = 12:30, 下午2:30 = 14:30).
-    An hour outside 1…12 next to a marker (下午14:30, 0:30 AM) is not guessed: NaT, like any unreadable text."""
-    p = t.str.extract(_TWELVE)
-    mark, hour, rest = _either(p[1], p[6]), pd.to_numeric(_either(p[2], p[4]), errors="coerce"), _either(p[3], p[5])
-    ok = hour.between(1, 12) & mark.notna()
-    out = pd.Series(pd.NaT, index=t.index, dtype=DT)
-    if ok.any():
-        pm = mark[ok].str.startswith(("下", "P", "p"))
-        h24 = hour[ok].astype("int64") % 12 + 12 * pm.astype("int64")
-        text = p[0][ok] + " " + h24.astype(str).str.zfill(2) + rest[ok]
-        out[ok[ok].index] = _by_formats(text)[0].to_numpy()
-    return out
-
-
-def _either(x: pd.Series, y: pd.Series) -> pd.Series:
-    """x where it matched, else y (pandas 2's fillna on text columns warns of a future change of dtype)."""
-    a = x.to_numpy(dtype=object)
-    return pd.Series(np.where(pd.isna(a), y.to_numpy(dtype=object), a), index=x.index, dtype=object)
 
 
 def to_date(s: pd.Series, date1904: bool = False, blank=None, *, ta=None) -> tuple[pd.Series, pd.Series]:
